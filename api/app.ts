@@ -1,0 +1,115 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { catalogRoutes } from "./catalog/routes.ts";
+import type { AppDeps, AppEnv } from "./deps.ts";
+import { healthRoutes } from "./health/routes.ts";
+import { isDatabaseUnavailable } from "./lib/db-errors.ts";
+import { AppError, problemBody } from "./lib/errors.ts";
+import { globalRateLimit } from "./middleware/rate-limit.ts";
+import { requestContext } from "./middleware/request-context.ts";
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The composition root: the same app serves Workers, Deno and the tests. */
+export function createApp(deps: AppDeps) {
+  const allowedOrigins = new Set(deps.config.corsOrigins);
+
+  const api = new Hono<AppEnv>()
+    .use(globalRateLimit(deps))
+    .use(
+      bodyLimit({
+        maxSize: deps.config.maxBodyBytes,
+        onError: () => {
+          throw new AppError(
+            413,
+            "payload_too_large",
+            `Request bodies are limited to ${deps.config.maxBodyBytes} bytes.`,
+          );
+        },
+      }),
+    )
+    .route("/", catalogRoutes);
+
+  const app = new Hono<AppEnv>()
+    .use(
+      requestId({
+        generator: (c) => {
+          const incoming = c.req.header("X-Request-Id");
+          return incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+        },
+      }),
+    )
+    .use(requestContext(deps))
+    .use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }))
+    .use(
+      "/api/*",
+      cors({
+        origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
+        credentials: true,
+        allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allowHeaders: ["Content-Type", "Authorization", "Idempotency-Key", "X-Request-Id"],
+        exposeHeaders: [
+          "X-Request-Id",
+          "Retry-After",
+          "RateLimit-Limit",
+          "RateLimit-Remaining",
+          "RateLimit-Reset",
+          "RateLimit-Policy",
+          "ETag",
+        ],
+        maxAge: 600,
+      }),
+    )
+    .route("/health", healthRoutes)
+    .route("/api/v1", api);
+
+  app.notFound((c) => {
+    return c.json(problemBody(AppError.notFound("route"), c.var.requestId), 404, {
+      "Content-Type": "application/problem+json",
+    });
+  });
+
+  app.onError((error, c) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) {
+      deps.logger.log("error", "request failed", {
+        requestId: c.var.requestId,
+        code: appError.code,
+        error: error instanceof Error
+          ? { name: error.name, message: error.message, stack: error.stack }
+          : String(error),
+      });
+    }
+    return c.json(problemBody(appError, c.var.requestId), appError.status, {
+      ...appError.headers,
+      "Content-Type": "application/problem+json",
+    });
+  });
+
+  return app;
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof HTTPException) {
+    // Hono's own validator raises this when the body is not JSON.
+    if (error.status === 400) return new AppError(400, "invalid_json", "The request body is not valid JSON.");
+    return new AppError(
+      error.status === 401 ? 401 : 400,
+      error.status === 401 ? "unauthorized" : "bad_request",
+      error.message,
+    );
+  }
+  if (isDatabaseUnavailable(error)) {
+    return new AppError(503, "database_unavailable", "The database is unreachable; try again shortly.", {
+      headers: { "Retry-After": "5" },
+    });
+  }
+  return new AppError(500, "internal_error", "Something went wrong on our side.");
+}
+
+export type AppType = ReturnType<typeof createApp>;

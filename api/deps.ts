@@ -1,0 +1,51 @@
+import type { Database, Db } from "../db/client.ts";
+import type { Config } from "./env.ts";
+import type { Cache } from "./lib/cache/cache.ts";
+import type { Clock } from "./lib/clock.ts";
+import type { Logger } from "./lib/logger.ts";
+import type { RateLimiter } from "./lib/ratelimit/ratelimit.ts";
+
+/**
+ * Where each request gets its database. On Workers a connection pool cannot
+ * outlive the request that opened it, so `open` makes a fresh (lazy) pool;
+ * long-lived runtimes hand out one shared pool and make `close` a no-op.
+ */
+export interface DatabaseSource {
+  open(): Database;
+  /** Ends whatever outlives a request (the shared pool), at shutdown. */
+  close(): Promise<void>;
+}
+
+export interface AppDeps {
+  database: DatabaseSource;
+  cache: Cache;
+  limiter: RateLimiter;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+  /** The caller's address as the runtime knows it; undefined when it cannot tell. */
+  clientIp(request: Request): string | undefined;
+}
+
+/** What services receive: plain values, never the Hono context. */
+export interface Deps {
+  db: Db;
+  cache: Cache;
+  limiter: RateLimiter;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    deps: Deps;
+  };
+}
+
+/** A pool that lives as long as the process: every request shares it. */
+export function sharedDatabase(database: Database): DatabaseSource {
+  const shared: Database = { db: database.db, close: async () => {} };
+  return { open: () => shared, close: () => database.close() };
+}

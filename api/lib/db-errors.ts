@@ -1,0 +1,40 @@
+const unavailableCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+]);
+
+const unavailableMessages =
+  /connection terminated|timeout exceeded when trying to connect|websocket|socket hang up|connection refused|not queryable|server closed the connection|Client has encountered a connection error/i;
+
+/** Walks the cause chain (Drizzle wraps driver errors) looking for "could not talk to Postgres" rather than "Postgres said no". */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 6; depth++) {
+    if (typeof current !== "object") return false;
+    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === "string" && unavailableCodes.has(code)) return true;
+    if (typeof message === "string" && unavailableMessages.test(message) && !("severity" in current)) return true;
+    current = cause;
+  }
+  return false;
+}
+
+/** The Postgres SQLSTATE of a failed query, through Drizzle's wrapping. */
+export function postgresCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 6; depth++) {
+    if (typeof current !== "object") return undefined;
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = cause;
+  }
+  return undefined;
+}

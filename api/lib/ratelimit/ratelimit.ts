@@ -1,0 +1,23 @@
+export interface RateLimitRule {
+  /** Namespaces the counters, so rules never share keys. */
+  name: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Epoch milliseconds when the window has moved on enough to allow again. */
+  resetAt: number;
+}
+
+/**
+ * Sliding-window limiter. `hit` throws when its store is unreachable; each
+ * caller decides whether that fails open (the global IP limit) or closed
+ * (password-reset mail).
+ */
+export interface RateLimiter {
+  hit(rule: RateLimitRule, key: string): Promise<RateLimitDecision>;
+}

@@ -1,0 +1,44 @@
+import { Redis } from "@upstash/redis";
+import { connectNeon } from "../db/client.ts";
+import { type AppDeps, type DatabaseSource, sharedDatabase } from "./deps.ts";
+import type { Config } from "./env.ts";
+import { memoryCache } from "./lib/cache/memory.ts";
+import { upstashCache } from "./lib/cache/upstash.ts";
+import { systemClock } from "./lib/clock.ts";
+import { jsonLogger } from "./lib/logger.ts";
+import { memoryRateLimiter } from "./lib/ratelimit/memory.ts";
+import { upstashRateLimiter } from "./lib/ratelimit/upstash.ts";
+
+export interface RuntimeOptions {
+  /** Workers: a pool per request. Long-lived servers: one pool for the process. */
+  poolPerRequest: boolean;
+  clientIp: AppDeps["clientIp"];
+}
+
+/** Production wiring from validated configuration: Neon driver, Upstash when configured, memory otherwise. */
+export function runtimeDeps(config: Config, options: RuntimeOptions): AppDeps {
+  const logger = jsonLogger(config.logLevel);
+  const clock = systemClock;
+  const redis = config.redis
+    ? new Redis({
+      url: config.redis.url,
+      token: config.redis.token,
+      // Fail fast: a cache that is down must not add seconds of retries to every request.
+      retry: { retries: 1, backoff: () => 50 },
+      enableTelemetry: false,
+    })
+    : undefined;
+  const neonOptions = { url: config.databaseUrl, wsProxy: config.databaseWsProxy };
+  const database: DatabaseSource = options.poolPerRequest
+    ? { open: () => connectNeon(neonOptions), close: async () => {} }
+    : sharedDatabase(connectNeon({ ...neonOptions, maxConnections: 20 }));
+  return {
+    database,
+    cache: redis ? upstashCache(redis, logger) : memoryCache(clock),
+    limiter: redis ? upstashRateLimiter(redis) : memoryRateLimiter(clock),
+    clock,
+    config,
+    logger,
+    clientIp: options.clientIp,
+  };
+}
