@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
@@ -9,6 +8,7 @@ import type { AppDeps, AppEnv } from "./deps.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { isDatabaseUnavailable } from "./lib/db-errors.ts";
 import { AppError, problemBody } from "./lib/errors.ts";
+import { corsForOrigins } from "./middleware/cors.ts";
 import { globalRateLimit } from "./middleware/rate-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
 
@@ -16,8 +16,6 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** The composition root: the same app serves Workers, Deno and the tests. */
 export function createApp(deps: AppDeps) {
-  const allowedOrigins = new Set(deps.config.corsOrigins);
-
   const api = new Hono<AppEnv>()
     .use(globalRateLimit(deps))
     .use(
@@ -45,25 +43,7 @@ export function createApp(deps: AppDeps) {
     )
     .use(requestContext(deps))
     .use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }))
-    .use(
-      "/api/*",
-      cors({
-        origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
-        credentials: true,
-        allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-        allowHeaders: ["Content-Type", "Authorization", "Idempotency-Key", "X-Request-Id"],
-        exposeHeaders: [
-          "X-Request-Id",
-          "Retry-After",
-          "RateLimit-Limit",
-          "RateLimit-Remaining",
-          "RateLimit-Reset",
-          "RateLimit-Policy",
-          "ETag",
-        ],
-        maxAge: 600,
-      }),
-    )
+    .use("/api/*", corsForOrigins(deps.config.corsOrigins))
     .route("/health", healthRoutes)
     .route("/api/v1", api);
 

@@ -4,7 +4,18 @@ import { drizzle } from "drizzle-orm/neon-serverless";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** What both drivers' raw query results have in common: the rows. */
+export interface RowsResultHKT extends PgQueryResultHKT {
+  type: QueryRows<this["row"]>;
+}
+
+interface QueryRows<Row> {
+  rows: Row[];
+  rowCount?: number | null;
+}
+
+export type Db = PgDatabase<RowsResultHKT, Schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** Either the database or an open transaction: services that compose take this. */
 export type Executor = Db | Tx;
@@ -45,5 +56,5 @@ export function connectNeon(options: NeonOptions): Database {
   });
   // An idle client that loses its socket must not crash the process; the next query reconnects.
   pool.on("error", () => {});
-  return { db: drizzle({ client: pool, schema }), close: () => pool.end() };
+  return { db: drizzle({ client: pool, schema }) as unknown as Db, close: () => pool.end() };
 }

@@ -20,6 +20,8 @@ const unavailableMessages =
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 6; depth++) {
     if (typeof current !== "object") return false;
+    // The WebSocket driver rejects with the socket's error event when it cannot connect at all.
+    if (typeof Event !== "undefined" && current instanceof Event) return true;
     const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
     if (typeof code === "string" && unavailableCodes.has(code)) return true;
     if (typeof message === "string" && unavailableMessages.test(message) && !("severity" in current)) return true;

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../api/env.ts";
+import { handleApi } from "../../api/worker-api.ts";
+
+const valid = { DATABASE_URL: "postgres://app@db.example.test:5432/lectern" };
+const noContext = { waitUntil() {}, passThroughOnException() {}, props: {} };
+
+function configError(source: Record<string, unknown>): ConfigError {
+  try {
+    parseConfig(source);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("configuration", () => {
+  it("applies documented defaults", () => {
+    const config = parseConfig(valid);
+    expect(config).toMatchObject({
+      env: "development",
+      publicUrl: "http://localhost:8787",
+      corsOrigins: ["http://localhost:8787"],
+      rateLimitPerMinute: 100,
+      redis: undefined,
+    });
+  });
+
+  it("names a missing variable", () => {
+    const error = configError({});
+    expect(error.variables).toEqual(["DATABASE_URL"]);
+    expect(error.message).toContain("DATABASE_URL is required");
+  });
+
+  it("names malformed variables without echoing their values", () => {
+    const error = configError({ DATABASE_URL: "mysql://secret-password@host/db", RATE_LIMIT_PER_MINUTE: "lots" });
+    expect(error.variables).toEqual(["DATABASE_URL", "RATE_LIMIT_PER_MINUTE"]);
+    expect(error.message).not.toContain("secret-password");
+  });
+
+  it("requires the Upstash URL and token together, and Upstash in production", () => {
+    expect(configError({ ...valid, UPSTASH_REDIS_REST_URL: "https://redis.example.test" }).variables).toEqual([
+      "UPSTASH_REDIS_REST_TOKEN",
+    ]);
+    expect(configError({ ...valid, APP_ENV: "production" }).variables).toEqual(["UPSTASH_REDIS_REST_URL"]);
+  });
+
+  it("splits the CORS allow-list", () => {
+    expect(parseConfig({ ...valid, CORS_ORIGINS: "https://a.test, https://b.test" }).corsOrigins).toEqual([
+      "https://a.test",
+      "https://b.test",
+    ]);
+  });
+
+  it("makes the Worker answer 500 bad_configuration naming the variable, with no stack trace", async () => {
+    const response = await handleApi(new Request("http://localhost/api/v1/categories"), { APP_ENV: "production" }, noContext);
+    expect(response.status).toBe(500);
+    expect(response.headers.get("Content-Type")).toContain("application/problem+json");
+    const body = await response.json();
+    expect(body).toMatchObject({ status: 500, code: "bad_configuration" });
+    expect(body.detail).toContain("DATABASE_URL");
+    expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|\.ts:\d+/);
+  });
+});

@@ -1,0 +1,87 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { sql } from "drizzle-orm";
+import type { TestProject } from "vitest/node";
+import { connectPostgres } from "../../db/connect.ts";
+import { migrate } from "../../db/migrate.ts";
+import { startWsBridge, type WsBridge } from "../../db/ws-bridge.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Set for the real-service pass: a migrated PostgreSQL database and the bridge the Neon driver reaches it through. */
+    postgres: { url: string; wsProxy: string } | null;
+    /** Set for the real-service pass: an Upstash REST emulator in front of a real Redis. */
+    redis: { url: string; token: string } | null;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === "string") throw new Error("no TCP port");
+  return address.port;
+}
+
+async function recreateDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = target.pathname.slice(1);
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`refusing to recreate database ${name}`);
+  const admin = await connectPostgres(Object.assign(new URL(url), { pathname: "/postgres" }).toString());
+  try {
+    await admin.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
+    await admin.db.execute(sql.raw(`create database ${name}`));
+  } finally {
+    await admin.close();
+  }
+  const database = await connectPostgres(url);
+  try {
+    await migrate(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+async function startUpstashEmulator(redisUrl: string): Promise<{ url: string; token: string; process: ChildProcess }> {
+  const port = await freePort();
+  const token = `test-${crypto.randomUUID()}`;
+  const child = spawn("node_modules/.bin/upstash-redis-server", [], {
+    env: { ...process.env, URS_TOKEN: token, PORT: String(port), REDIS_URL: redisUrl },
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const answer = await fetch(url, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify(["PING"]),
+    }).catch(() => undefined);
+    if (answer?.ok) return { url, token, process: child };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  throw new Error("the Upstash emulator did not start");
+}
+
+export default async function setup(project: TestProject) {
+  const postgresUrl = process.env.LECTERN_TEST_DATABASE_URL;
+  const redisUrl = process.env.LECTERN_TEST_REDIS_URL;
+  let bridge: WsBridge | undefined;
+  let emulator: Awaited<ReturnType<typeof startUpstashEmulator>> | undefined;
+
+  if (postgresUrl) {
+    await recreateDatabase(postgresUrl);
+    const { hostname, port } = new URL(postgresUrl);
+    bridge = await startWsBridge({ host: hostname, port: Number(port || 5432) });
+  }
+  if (redisUrl) emulator = await startUpstashEmulator(redisUrl);
+
+  project.provide("postgres", postgresUrl && bridge ? { url: postgresUrl, wsProxy: bridge.proxy } : null);
+  project.provide("redis", emulator ? { url: emulator.url, token: emulator.token } : null);
+
+  return async () => {
+    emulator?.process.kill();
+    await bridge?.close();
+  };
+}
