@@ -5,6 +5,8 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { catalogRoutes } from "./catalog/routes.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
+import { devRoutes } from "./dev/routes.ts";
+import { authRoutes, meRoutes } from "./identity/routes.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { isDatabaseUnavailable } from "./lib/db-errors.ts";
 import { AppError, problemBody } from "./lib/errors.ts";
@@ -30,6 +32,9 @@ export function createApp(deps: AppDeps) {
         },
       }),
     )
+    .route("/auth", authRoutes)
+    .route("/me", meRoutes)
+    .route("/dev", devRoutes)
     .route("/", catalogRoutes);
 
   const app = new Hono<AppEnv>()

@@ -3,6 +3,7 @@ import type { Config } from "./env.ts";
 import type { Cache } from "./lib/cache/cache.ts";
 import type { Clock } from "./lib/clock.ts";
 import type { Logger } from "./lib/logger.ts";
+import type { Mailer } from "./lib/mail/mailer.ts";
 import type { RateLimiter } from "./lib/ratelimit/ratelimit.ts";
 
 /**
@@ -23,6 +24,7 @@ export interface AppDeps {
   clock: Clock;
   config: Config;
   logger: Logger;
+  mailer: Mailer;
   /** The caller's address as the runtime knows it; undefined when it cannot tell. */
   clientIp(request: Request): string | undefined;
 }
@@ -35,6 +37,12 @@ export interface Deps {
   clock: Clock;
   config: Config;
   logger: Logger;
+  mailer: Mailer;
+  /**
+   * Work that must finish but need not delay the answer (email delivery):
+   * `waitUntil` on Workers; elsewhere awaited before the response is sent.
+   */
+  defer(work: Promise<unknown>): void;
 }
 
 export interface AppEnv {

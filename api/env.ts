@@ -23,6 +23,15 @@ export const envSchema = z
     RATE_LIMIT_PER_MINUTE: positiveInt.default(100),
     MAX_BODY_BYTES: positiveInt.default(1_048_576),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    JWT_SECRET: z.string().min(32, "must be at least 32 characters (256 bits)").optional(),
+    JWT_SECRET_PREVIOUS: z.string().min(32, "must be at least 32 characters (256 bits)").optional(),
+    ACCESS_TOKEN_TTL_SECONDS: positiveInt.max(900, "must be at most 900 (15 minutes)").default(900),
+    REFRESH_REUSE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
+    REFRESH_IDLE_TIMEOUT_DAYS: positiveInt.default(7),
+    REFRESH_LIFETIME_DAYS: positiveInt.default(30),
+    MAIL_PROVIDER: z.enum(["outbox", "resend"]).default("outbox"),
+    RESEND_API_KEY: z.string().min(1).optional(),
+    MAIL_FROM: z.string().min(3).default("Lectern <no-reply@lectern.localhost>"),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
@@ -31,6 +40,15 @@ export const envSchema = z
         path: [env.UPSTASH_REDIS_REST_URL ? "UPSTASH_REDIS_REST_TOKEN" : "UPSTASH_REDIS_REST_URL"],
         message: "UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN go together",
       });
+    }
+    if (env.APP_ENV === "production" && !env.JWT_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "is required in production" });
+    }
+    if (env.APP_ENV === "production" && env.MAIL_PROVIDER !== "resend") {
+      ctx.addIssue({ code: "custom", path: ["MAIL_PROVIDER"], message: "must be resend in production" });
+    }
+    if (env.MAIL_PROVIDER === "resend" && !env.RESEND_API_KEY) {
+      ctx.addIssue({ code: "custom", path: ["RESEND_API_KEY"], message: "is required when MAIL_PROVIDER is resend" });
     }
     if (env.APP_ENV === "production" && !env.UPSTASH_REDIS_REST_URL) {
       ctx.addIssue({
@@ -53,6 +71,15 @@ export interface Config {
   rateLimitPerMinute: number;
   maxBodyBytes: number;
   logLevel: Env["LOG_LEVEL"];
+  auth: {
+    jwtSecret: string;
+    jwtSecretPrevious: string | undefined;
+    accessTokenTtlSeconds: number;
+    refreshReuseIntervalSeconds: number;
+    refreshIdleTimeoutDays: number;
+    refreshLifetimeDays: number;
+  };
+  mail: { provider: "outbox" | "resend"; resendApiKey: string | undefined; from: string };
 }
 
 export class ConfigError extends Error {
@@ -91,5 +118,19 @@ export function parseConfig(source: Record<string, unknown>): Config {
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     maxBodyBytes: env.MAX_BODY_BYTES,
     logLevel: env.LOG_LEVEL,
+    auth: {
+      // Outside production a missing secret gets a random one: sessions then end with the process, which is fine locally.
+      jwtSecret: env.JWT_SECRET ?? randomSecret(),
+      jwtSecretPrevious: env.JWT_SECRET_PREVIOUS,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshReuseIntervalSeconds: env.REFRESH_REUSE_INTERVAL_SECONDS,
+      refreshIdleTimeoutDays: env.REFRESH_IDLE_TIMEOUT_DAYS,
+      refreshLifetimeDays: env.REFRESH_LIFETIME_DAYS,
+    },
+    mail: { provider: env.MAIL_PROVIDER, resendApiKey: env.RESEND_API_KEY, from: env.MAIL_FROM },
   };
+}
+
+function randomSecret(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -6,6 +6,8 @@ import { memoryCache } from "./lib/cache/memory.ts";
 import { upstashCache } from "./lib/cache/upstash.ts";
 import { systemClock } from "./lib/clock.ts";
 import { jsonLogger } from "./lib/logger.ts";
+import { outboxOnlyMailer } from "./lib/mail/mailer.ts";
+import { resendMailer } from "./lib/mail/resend.ts";
 import { memoryRateLimiter } from "./lib/ratelimit/memory.ts";
 import { upstashRateLimiter } from "./lib/ratelimit/upstash.ts";
 
@@ -39,6 +41,9 @@ export function runtimeDeps(config: Config, options: RuntimeOptions): AppDeps {
     clock,
     config,
     logger,
+    mailer: config.mail.provider === "resend" && config.mail.resendApiKey
+      ? resendMailer({ apiKey: config.mail.resendApiKey, from: config.mail.from })
+      : outboxOnlyMailer,
     clientIp: options.clientIp,
   };
 }

@@ -57,7 +57,7 @@ export async function withServices<T>(env: WorkerEnv, work: (deps: Deps) => Prom
   const { deps } = isolateFor(env);
   const database = deps.database.open();
   try {
-    return await work({ ...deps, db: database.db });
+    return await work({ ...deps, db: database.db, defer: (task) => void task.catch(() => {}) });
   } finally {
     await database.close();
   }

@@ -1,13 +1,13 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppDeps, AppEnv } from "../deps.ts";
 
-function afterResponse(c: Context, work: Promise<unknown>): Promise<unknown> | undefined {
+function waitUntil(c: Context): ((work: Promise<unknown>) => void) | undefined {
   try {
-    c.executionCtx.waitUntil(work);
-    return undefined;
+    const ctx = c.executionCtx;
+    return (work) => ctx.waitUntil(work);
   } catch {
-    // No ExecutionContext outside Workers: finish the work before answering.
-    return work;
+    // No ExecutionContext outside Workers: deferred work is awaited before answering.
+    return undefined;
   }
 }
 
@@ -20,6 +20,13 @@ export function requestContext(app: AppDeps): MiddlewareHandler<AppEnv> {
   return async function requestContextMiddleware(c, next) {
     const started = performance.now();
     const database = app.database.open();
+    const background = waitUntil(c);
+    const deferred: Promise<unknown>[] = [];
+    const defer = (work: Promise<unknown>) => {
+      const settled = work.catch((error) => app.logger.log("error", "deferred work failed", { error: String(error) }));
+      if (background) background(settled);
+      else deferred.push(settled);
+    };
     c.set("deps", {
       db: database.db,
       cache: app.cache,
@@ -27,11 +34,16 @@ export function requestContext(app: AppDeps): MiddlewareHandler<AppEnv> {
       clock: app.clock,
       config: app.config,
       logger: app.logger,
+      mailer: app.mailer,
+      defer,
     });
     try {
       await next();
     } finally {
-      await afterResponse(c, database.close().catch(() => {}));
+      await Promise.all(deferred);
+      const closing = database.close().catch(() => {});
+      if (background) background(closing);
+      else await closing;
       app.logger.log(c.res.status >= 500 ? "error" : "info", "request", {
         requestId: c.var.requestId,
         method: c.req.method,

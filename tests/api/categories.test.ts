@@ -13,7 +13,12 @@ describe("GET /api/v1/categories", () => {
     const teacher = await insertUser(t.db, { role: "teacher" });
     const busy = await insertCategory(t.db, { name: "Busy" });
     const empty = await insertCategory(t.db, { name: "Empty" });
-    const published = { teacherId: teacher.id, categoryId: busy.id, status: "published" as const, publishedAt: new Date() };
+    const published = {
+      teacherId: teacher.id,
+      categoryId: busy.id,
+      status: "published" as const,
+      publishedAt: new Date(),
+    };
     await insertCourse(t.db, published);
     await insertCourse(t.db, published);
     await insertCourse(t.db, { teacherId: teacher.id, categoryId: busy.id });

@@ -39,11 +39,37 @@ describe("configuration", () => {
     expect(error.message).not.toContain("secret-password");
   });
 
-  it("requires the Upstash URL and token together, and Upstash in production", () => {
+  it("requires the Upstash URL and token together", () => {
     expect(configError({ ...valid, UPSTASH_REDIS_REST_URL: "https://redis.example.test" }).variables).toEqual([
       "UPSTASH_REDIS_REST_TOKEN",
     ]);
-    expect(configError({ ...valid, APP_ENV: "production" }).variables).toEqual(["UPSTASH_REDIS_REST_URL"]);
+  });
+
+  it("requires real secrets, mail and Redis in production", () => {
+    expect(configError({ ...valid, APP_ENV: "production" }).variables.sort()).toEqual([
+      "JWT_SECRET",
+      "MAIL_PROVIDER",
+      "UPSTASH_REDIS_REST_URL",
+    ]);
+    expect(configError({ ...valid, MAIL_PROVIDER: "resend" }).variables).toEqual(["RESEND_API_KEY"]);
+    expect(configError({ ...valid, JWT_SECRET: "too-short" }).message).toContain("JWT_SECRET must be at least 32");
+    const production = parseConfig({
+      ...valid,
+      APP_ENV: "production",
+      JWT_SECRET: "s".repeat(32),
+      MAIL_PROVIDER: "resend",
+      RESEND_API_KEY: "re_test",
+      UPSTASH_REDIS_REST_URL: "https://redis.example.test",
+      UPSTASH_REDIS_REST_TOKEN: "token",
+    });
+    expect(production.redis).toEqual({ url: "https://redis.example.test", token: "token" });
+    expect(production.auth.jwtSecret).toBe("s".repeat(32));
+  });
+
+  it("gives development a random signing key when none is set, never a fixed one", () => {
+    const first = parseConfig(valid).auth.jwtSecret;
+    expect(first).toHaveLength(64);
+    expect(parseConfig(valid).auth.jwtSecret).not.toBe(first);
   });
 
   it("splits the CORS allow-list", () => {
@@ -54,7 +80,11 @@ describe("configuration", () => {
   });
 
   it("makes the Worker answer 500 bad_configuration naming the variable, with no stack trace", async () => {
-    const response = await handleApi(new Request("http://localhost/api/v1/categories"), { APP_ENV: "production" }, noContext);
+    const response = await handleApi(
+      new Request("http://localhost/api/v1/categories"),
+      { APP_ENV: "production" },
+      noContext,
+    );
     expect(response.status).toBe(500);
     expect(response.headers.get("Content-Type")).toContain("application/problem+json");
     const body = await response.json();

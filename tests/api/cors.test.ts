@@ -8,7 +8,11 @@ describe("CORS", () => {
     const { app } = await createTestApp({ config: { corsOrigins: [site] } });
     const preflight = await app.request("/api/v1/categories", {
       method: "OPTIONS",
-      headers: { Origin: site, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+      headers: {
+        Origin: site,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("Access-Control-Allow-Origin")).toBe(site);

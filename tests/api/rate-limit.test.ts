@@ -7,7 +7,9 @@ describe("global rate limit", () => {
     const { app } = await createTestApp({ config: { rateLimitPerMinute: 3 } });
     const ip = freshIp();
     const answers = [];
-    for (let i = 0; i < 4; i++) answers.push(await app.request("/api/v1/categories", { headers: { "CF-Connecting-IP": ip } }));
+    for (let i = 0; i < 4; i++) {
+      answers.push(await app.request("/api/v1/categories", { headers: { "CF-Connecting-IP": ip } }));
+    }
     expect(answers.map((response) => response.status)).toEqual([200, 200, 200, 429]);
     expect(answers[0]!.headers.get("RateLimit-Limit")).toBe("3");
     expect(answers[0]!.headers.get("RateLimit-Remaining")).toBe("2");
@@ -41,6 +43,7 @@ describe("global rate limit", () => {
   it("fails open when the limiter's store is down", async () => {
     const broken: RateLimiter = {
       hit: () => Promise.reject(new Error("redis unreachable")),
+      remaining: () => Promise.reject(new Error("redis unreachable")),
     };
     const { app } = await createTestApp({ limiter: broken, config: { rateLimitPerMinute: 1 } });
     const ip = freshIp();

@@ -10,6 +10,7 @@ import { memoryCache } from "../../api/lib/cache/memory.ts";
 import { upstashCache } from "../../api/lib/cache/upstash.ts";
 import { systemClock } from "../../api/lib/clock.ts";
 import { silentLogger } from "../../api/lib/logger.ts";
+import { outboxOnlyMailer } from "../../api/lib/mail/mailer.ts";
 import { memoryRateLimiter } from "../../api/lib/ratelimit/memory.ts";
 import { upstashRateLimiter } from "../../api/lib/ratelimit/upstash.ts";
 
@@ -25,6 +26,15 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     rateLimitPerMinute: 100_000,
     maxBodyBytes: 1_048_576,
     logLevel: "error",
+    auth: {
+      jwtSecret: "test-secret-that-is-long-enough-for-hs256-0123456789",
+      jwtSecretPrevious: undefined,
+      accessTokenTtlSeconds: 900,
+      refreshReuseIntervalSeconds: 10,
+      refreshIdleTimeoutDays: 7,
+      refreshLifetimeDays: 30,
+    },
+    mail: { provider: "outbox", resendApiKey: undefined, from: "Lectern <no-reply@lectern.test>" },
     ...overrides,
   };
 }
@@ -50,7 +60,9 @@ export function testDatabase(): Promise<Database> {
 
 export function testRedis(): Redis | undefined {
   const redis = inject("redis");
-  return redis ? new Redis({ url: redis.url, token: redis.token, retry: { retries: 0 }, enableTelemetry: false }) : undefined;
+  return redis
+    ? new Redis({ url: redis.url, token: redis.token, retry: { retries: 0 }, enableTelemetry: false })
+    : undefined;
 }
 
 export interface TestApp {
@@ -73,6 +85,7 @@ export async function createTestApp(
     clock: systemClock,
     config: testConfig(config),
     logger: silentLogger,
+    mailer: outboxOnlyMailer,
     clientIp: (request) => request.headers.get("CF-Connecting-IP") ?? undefined,
     ...rest,
   };

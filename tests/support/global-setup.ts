@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { sql } from "drizzle-orm";
 import type { TestProject } from "vitest/node";
 import { connectPostgres } from "../../db/connect.ts";
 import { migrate } from "../../db/migrate.ts";
 import { startWsBridge, type WsBridge } from "../../db/ws-bridge.ts";
+import { freePort } from "./servers.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,15 +13,6 @@ declare module "vitest" {
     /** Set for the real-service pass: an Upstash REST emulator in front of a real Redis. */
     redis: { url: string; token: string } | null;
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no TCP port");
-  return address.port;
 }
 
 async function recreateDatabase(url: string): Promise<void> {

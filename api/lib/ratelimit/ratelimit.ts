@@ -20,4 +20,6 @@ export interface RateLimitDecision {
  */
 export interface RateLimiter {
   hit(rule: RateLimitRule, key: string): Promise<RateLimitDecision>;
+  /** How many hits are left, without counting one: for limits on failures, checked before the attempt. */
+  remaining(rule: RateLimitRule, key: string): Promise<number>;
 }

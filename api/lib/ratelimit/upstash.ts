@@ -31,5 +31,8 @@ export function upstashRateLimiter(redis: Redis): RateLimiter {
       const result = await limiterFor(rule).limit(key);
       return { allowed: result.success, limit: result.limit, remaining: result.remaining, resetAt: result.reset };
     },
+    async remaining(rule, key) {
+      return Math.max(0, (await limiterFor(rule).getRemaining(key)).remaining);
+    },
   };
 }
