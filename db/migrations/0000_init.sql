@@ -14,7 +14,7 @@ CREATE TABLE "categories" (
 	"slug" text NOT NULL,
 	"name" text NOT NULL,
 	"position" integer DEFAULT 0 NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "course_modules" (
@@ -22,8 +22,8 @@ CREATE TABLE "course_modules" (
 	"course_id" uuid NOT NULL,
 	"title" text NOT NULL,
 	"position" integer NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "courses" (
@@ -44,9 +44,9 @@ CREATE TABLE "courses" (
 	"reviews_count" integer DEFAULT 0 NOT NULL,
 	"lessons_count" integer DEFAULT 0 NOT NULL,
 	"total_duration_sec" integer DEFAULT 0 NOT NULL,
-	"published_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"published_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "courses_price_non_negative" CHECK ("courses"."price_cents" >= 0),
 	CONSTRAINT "courses_currency_iso" CHECK ("courses"."currency" ~ '^[A-Z]{3}$'),
 	CONSTRAINT "courses_rating_range" CHECK ("courses"."avg_rating" between 0 and 5),
@@ -65,8 +65,8 @@ CREATE TABLE "lessons" (
 	"duration_sec" integer DEFAULT 0 NOT NULL,
 	"is_preview" boolean DEFAULT false NOT NULL,
 	"position" integer NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "lessons_duration_non_negative" CHECK ("lessons"."duration_sec" >= 0),
 	CONSTRAINT "lessons_video_has_url" CHECK ("lessons"."kind" = 'text' or "lessons"."video_url" is not null)
 );
@@ -76,18 +76,18 @@ CREATE TABLE "action_tokens" (
 	"user_id" uuid NOT NULL,
 	"purpose" "action_token_purpose" NOT NULL,
 	"token_hash" text NOT NULL,
-	"expires_at" timestamp with time zone NOT NULL,
-	"used_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"expires_at" timestamp (3) with time zone NOT NULL,
+	"used_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "refresh_token_families" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"user_id" uuid NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"last_used_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"expires_at" timestamp with time zone NOT NULL,
-	"revoked_at" timestamp with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"last_used_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp (3) with time zone NOT NULL,
+	"revoked_at" timestamp (3) with time zone,
 	"revoked_reason" text,
 	"user_agent" text
 );
@@ -97,8 +97,8 @@ CREATE TABLE "refresh_tokens" (
 	"family_id" uuid NOT NULL,
 	"parent_id" uuid,
 	"token_hash" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"retired_at" timestamp with time zone
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"retired_at" timestamp (3) with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "users" (
@@ -107,10 +107,10 @@ CREATE TABLE "users" (
 	"name" text NOT NULL,
 	"role" "user_role" DEFAULT 'student' NOT NULL,
 	"password_hash" text NOT NULL,
-	"email_verified_at" timestamp with time zone,
-	"last_seen_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"email_verified_at" timestamp (3) with time zone,
+	"last_seen_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "users_email_normalized" CHECK ("users"."email" = lower(btrim("users"."email"))),
 	CONSTRAINT "users_name_not_blank" CHECK (length(btrim("users"."name")) > 0)
 );
@@ -122,9 +122,9 @@ CREATE TABLE "enrollments" (
 	"payment_id" uuid,
 	"status" "enrollment_status" DEFAULT 'active' NOT NULL,
 	"completed_lessons" integer DEFAULT 0 NOT NULL,
-	"enrolled_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"last_activity_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"completed_at" timestamp with time zone,
+	"enrolled_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"last_activity_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"completed_at" timestamp (3) with time zone,
 	CONSTRAINT "enrollments_completed_lessons_non_negative" CHECK ("enrollments"."completed_lessons" >= 0),
 	CONSTRAINT "enrollments_completed_has_date" CHECK ("enrollments"."status" <> 'completed' or "enrollments"."completed_at" is not null)
 );
@@ -133,7 +133,7 @@ CREATE TABLE "lesson_progress" (
 	"user_id" uuid NOT NULL,
 	"lesson_id" uuid NOT NULL,
 	"course_id" uuid NOT NULL,
-	"completed_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"completed_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "lesson_progress_pkey" PRIMARY KEY("user_id","lesson_id")
 );
 --> statement-breakpoint
@@ -143,8 +143,8 @@ CREATE TABLE "reviews" (
 	"user_id" uuid NOT NULL,
 	"rating" smallint NOT NULL,
 	"body" text DEFAULT '' NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "reviews_rating_range" CHECK ("reviews"."rating" between 1 and 5),
 	CONSTRAINT "reviews_body_length" CHECK (length("reviews"."body") <= 5000)
 );
@@ -161,9 +161,9 @@ CREATE TABLE "email_outbox" (
 	"status" "email_status" DEFAULT 'pending' NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"last_error" text,
-	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"sent_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"next_attempt_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"sent_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "email_outbox_attempts_non_negative" CHECK ("email_outbox"."attempts" >= 0)
 );
 --> statement-breakpoint
@@ -175,8 +175,8 @@ CREATE TABLE "notifications" (
 	"body" text DEFAULT '' NOT NULL,
 	"link" text,
 	"dedupe_key" text,
-	"read_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"read_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "earnings_ledger" (
@@ -189,7 +189,7 @@ CREATE TABLE "earnings_ledger" (
 	"platform_fee_cents" integer NOT NULL,
 	"net_cents" integer NOT NULL,
 	"currency" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "earnings_ledger_balanced" CHECK ("earnings_ledger"."gross_cents" = "earnings_ledger"."platform_fee_cents" + "earnings_ledger"."net_cents")
 );
 --> statement-breakpoint
@@ -206,10 +206,10 @@ CREATE TABLE "payments" (
 	"checkout_url" text,
 	"idempotency_key" text NOT NULL,
 	"request_hash" text NOT NULL,
-	"paid_at" timestamp with time zone,
-	"refunded_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"paid_at" timestamp (3) with time zone,
+	"refunded_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "payments_amount_positive" CHECK ("payments"."amount_cents" > 0),
 	CONSTRAINT "payments_currency_iso" CHECK ("payments"."currency" ~ '^[A-Z]{3}$')
 );
@@ -220,7 +220,7 @@ CREATE TABLE "webhook_events" (
 	"event_id" text NOT NULL,
 	"type" text NOT NULL,
 	"payment_id" uuid,
-	"processed_at" timestamp with time zone DEFAULT now() NOT NULL
+	"processed_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "course_modules" ADD CONSTRAINT "course_modules_course_id_courses_id_fk" FOREIGN KEY ("course_id") REFERENCES "public"."courses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

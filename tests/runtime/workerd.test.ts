@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { siteBuildIsFresh } from "../../api/local/site-build.ts";
+import { writeEnvFile } from "../../api/local/worker-vars.ts";
+import { freePort, type RunningServer, startServer } from "../support/servers.ts";
+import { type ServerDatabase, serverDatabase } from "../support/runtime-database.ts";
+import { insertCategory } from "../support/factories.ts";
+
+const categoryName = `Workerd smoke ${crypto.randomUUID().slice(0, 6)}`;
+const envFile = `.wrangler/test/worker-${process.pid}.env`;
+
+let database: ServerDatabase;
+let server: RunningServer;
+
+beforeAll(async () => {
+  if (!siteBuildIsFresh()) throw new Error("The Worker bundle is missing or stale: run `npm run build` first.");
+  database = await serverDatabase(async (db) => {
+    await insertCategory(db, { name: categoryName });
+  });
+  const port = await freePort();
+  writeEnvFile(envFile, {
+    ...database.env,
+    APP_ENV: "development",
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    JWT_SECRET: "workerd-smoke-test-secret-0123456789abcdef",
+    LOG_LEVEL: "warn",
+  });
+  server = await startServer(
+    "node_modules/.bin/wrangler",
+    [
+      "dev",
+      "--local",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--env-file",
+      envFile,
+      "--show-interactive-dev-session=false",
+    ],
+    {
+      env: { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+      port,
+      readyPath: "/health/live",
+      timeoutMs: 90_000,
+    },
+  );
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await database?.close();
+});
+
+describe("the built Worker in workerd", () => {
+  it("answers health and the API through the Neon driver", async () => {
+    expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
+    const categories: { name: string }[] = await (await fetch(`${server.url}/api/v1/categories`)).json();
+    expect(categories.map((category) => category.name)).toContain(categoryName);
+  });
+
+  it("renders the home page from the same services, as HTML", async () => {
+    const page = await fetch(`${server.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("Content-Type")).toContain("text/html");
+    expect(await page.text()).toContain(categoryName);
+  });
+
+  it("signs a learner up and in (scrypt and jose in workerd)", async () => {
+    const email = `workerd-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const credentials = { email, password: "a passphrase in workerd" };
+    const headers = { "Content-Type": "application/json" };
+    const registered = await fetch(`${server.url}/api/v1/auth/register`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ ...credentials, name: "Worker" }),
+    });
+    expect(registered.status).toBe(202);
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(credentials),
+    });
+    expect(login.status).toBe(200);
+    expect(login.headers.get("Set-Cookie")).toContain("refresh_token=");
+  });
+
+  it("answers unknown API routes with problem+json and unknown pages with the 404 page", async () => {
+    const api = await fetch(`${server.url}/api/v1/nothing-here`);
+    expect(api.status).toBe(404);
+    expect(api.headers.get("Content-Type")).toContain("application/problem+json");
+    const page = await fetch(`${server.url}/nothing-here`);
+    expect(page.status).toBe(404);
+    expect(page.headers.get("Content-Type")).toContain("text/html");
+  });
+});

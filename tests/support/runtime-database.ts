@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inject } from "vitest";
+import { connectNeon, type Db } from "../../db/client.ts";
+import { startEmbeddedDatabase } from "../../db/embedded.ts";
+
+export interface ServerDatabase {
+  /** What a server process is configured with. */
+  env: { DATABASE_URL: string; DATABASE_WS_PROXY: string };
+  close(): Promise<void>;
+}
+
+/**
+ * A database for a server under test, filled by `prepare` before the server
+ * connects: the real-service pass's PostgreSQL, or else a fresh embedded
+ * PGlite server in a temporary directory.
+ */
+export async function serverDatabase(prepare: (db: Db) => Promise<void>): Promise<ServerDatabase> {
+  const postgres = inject("postgres");
+  if (postgres) {
+    const database = connectNeon({ url: postgres.url, wsProxy: postgres.wsProxy });
+    await prepare(database.db);
+    await database.close();
+    return { env: { DATABASE_URL: postgres.url, DATABASE_WS_PROXY: postgres.wsProxy }, close: async () => {} };
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), "lectern-runtime-"));
+  const embedded = await startEmbeddedDatabase({ dataDir });
+  await prepare(embedded.db);
+  return {
+    env: { DATABASE_URL: embedded.databaseUrl, DATABASE_WS_PROXY: embedded.wsProxy },
+    close: async () => {
+      await embedded.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
