@@ -48,3 +48,19 @@ export const requireVerifiedEmail = createMiddleware<AuthEnv>(async (c, next) =>
   }
   await next();
 });
+
+/** Anonymous callers pass through; a presented token must still be valid (401 otherwise). */
+export const optionalUser = createMiddleware<OptionalAuthEnv>(async (c, next) => {
+  const header = c.req.header("Authorization");
+  if (header) {
+    const match = BEARER.exec(header);
+    if (!match) throw new AppError(401, "unauthorized", "Malformed Authorization header.");
+    const { config, clock } = c.var.deps;
+    c.set("user", await verifyAccessToken(signingKeys(config), match[1]!, clock.now()));
+  }
+  await next();
+});
+
+export interface OptionalAuthEnv extends AppEnv {
+  Variables: AppEnv["Variables"] & { user?: AccessClaims };
+}

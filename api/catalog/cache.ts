@@ -1,0 +1,12 @@
+import type { Cache } from "../lib/cache/cache.ts";
+
+/** Five minutes: short enough that a missed invalidation heals itself, long enough to absorb a traffic spike. */
+export const COURSE_TTL_SECONDS = 300;
+
+export const courseKey = (id: string) => `course:v1:${id}`;
+export const slugKey = (slug: string) => `course-slug:v1:${slug}`;
+
+/** Every write that changes what GET /courses/:idOrSlug shows calls this, after its transaction commits. */
+export async function invalidateCourse(cache: Cache, course: { id: string; slug: string }): Promise<void> {
+  await cache.delete(courseKey(course.id), slugKey(course.slug));
+}
