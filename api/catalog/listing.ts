@@ -75,6 +75,8 @@ function plan(sort: Sort, rank: SQL<string> | undefined): SortPlan {
   }
 }
 
+const isFuzzy = (query: ListCoursesQuery) => query.q !== undefined && [...query.q].length >= MIN_FUZZY_LENGTH;
+
 function textFilter(q: string | undefined): SQL | undefined {
   if (!q) return undefined;
   if ([...q].length < MIN_FUZZY_LENGTH) {
@@ -83,13 +85,16 @@ function textFilter(q: string | undefined): SQL | undefined {
   return or(sql`${q} <% ${courses.title}`, sql`${q} <% ${courses.descriptionText}`);
 }
 
-/**
- * The public catalog: published courses only, filtered, fuzzy-searched and
- * keyset-paged under any sort (the sort key plus the id, so pages never
- * overlap or skip, even while courses are being published).
- */
-export async function listCourses({ db }: Pick<Deps, "db">, query: ListCoursesQuery): Promise<Page<CourseSummary>> {
-  const fuzzy = query.q !== undefined && [...query.q].length >= MIN_FUZZY_LENGTH;
+export interface CatalogQuery {
+  /** The select, ready to run (inside the transaction that set the similarity threshold, when `fuzzy`). */
+  select: ReturnType<typeof selectSummaries>;
+  fuzzy: boolean;
+  key: SortPlan["key"];
+}
+
+/** Builds the catalog query without running it: listCourses runs it, the query-plan tests EXPLAIN it. */
+export function catalogQuery(tx: Executor, query: ListCoursesQuery): CatalogQuery {
+  const fuzzy = isFuzzy(query);
   const rank = fuzzy ? relevance(query.q!) : undefined;
   // Prefix matches of short terms have no similarity to rank by: they read newest first.
   const sort = query.sort === "relevance" || (!query.sort && query.q)
@@ -106,23 +111,31 @@ export async function listCourses({ db }: Pick<Deps, "db">, query: ListCoursesQu
     textFilter(query.q),
     position ? after(position) : undefined,
   );
+  const select = selectSummaries(tx, rank ? { rank } : {}).where(where).orderBy(...order).limit(query.limit + 1);
+  return { select: select as unknown as CatalogQuery["select"], fuzzy, key };
+}
 
+/** The similarity threshold is a setting; SET LOCAL scopes it to the search's transaction. */
+export async function prepareSearch(tx: Executor): Promise<void> {
+  await tx.execute(
+    sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true)`,
+  );
+}
+
+/**
+ * The public catalog: published courses only, filtered, fuzzy-searched and
+ * keyset-paged under any sort (the sort key plus the id, so pages never
+ * overlap or skip, even while courses are being published).
+ */
+export async function listCourses({ db }: Pick<Deps, "db">, query: ListCoursesQuery): Promise<Page<CourseSummary>> {
   const run = async (tx: Executor) => {
-    const rows = await selectSummaries(tx, rank ? { rank } : {})
-      .where(where)
-      .orderBy(...order)
-      .limit(query.limit + 1);
-    return rows as (SummaryRow & { rank?: string })[];
+    const { select, key } = catalogQuery(tx, query);
+    const rows = (await select) as (SummaryRow & { rank?: string })[];
+    return toPage(rows, query.limit, toSummary, key);
   };
-
-  // The similarity threshold is a setting; SET LOCAL scopes it to this query's transaction.
-  const rows = fuzzy
-    ? await db.transaction(async (tx) => {
-      await tx.execute(
-        sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true)`,
-      );
-      return run(tx);
-    })
-    : await run(db);
-  return toPage(rows, query.limit, toSummary, key);
+  if (!isFuzzy(query)) return run(db);
+  return db.transaction(async (tx) => {
+    await prepareSearch(tx);
+    return run(tx);
+  });
 }

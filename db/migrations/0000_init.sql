@@ -253,8 +253,8 @@ CREATE INDEX "course_modules_course_id_position_idx" ON "course_modules" USING b
 CREATE UNIQUE INDEX "courses_slug_key" ON "courses" USING btree ("slug");--> statement-breakpoint
 CREATE INDEX "courses_teacher_id_idx" ON "courses" USING btree ("teacher_id");--> statement-breakpoint
 CREATE INDEX "courses_category_id_idx" ON "courses" USING btree ("category_id");--> statement-breakpoint
-CREATE INDEX "courses_published_newest_idx" ON "courses" USING btree ("published_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "courses"."status" = 'published';--> statement-breakpoint
-CREATE INDEX "courses_published_rating_idx" ON "courses" USING btree ("avg_rating" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "courses"."status" = 'published';--> statement-breakpoint
+CREATE INDEX "courses_published_newest_idx" ON "courses" USING btree ("published_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "courses"."status" = 'published';--> statement-breakpoint
+CREATE INDEX "courses_published_rating_idx" ON "courses" USING btree ("avg_rating" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "courses"."status" = 'published';--> statement-breakpoint
 CREATE INDEX "courses_published_price_idx" ON "courses" USING btree ("price_cents","id") WHERE "courses"."status" = 'published';--> statement-breakpoint
 CREATE INDEX "courses_title_trgm_idx" ON "courses" USING gin ("title" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "courses_description_trgm_idx" ON "courses" USING gin ("description_text" gin_trgm_ops);--> statement-breakpoint
@@ -273,16 +273,16 @@ CREATE INDEX "users_last_seen_at_idx" ON "users" USING btree ("last_seen_at");--
 CREATE UNIQUE INDEX "enrollments_user_id_course_id_key" ON "enrollments" USING btree ("user_id","course_id");--> statement-breakpoint
 CREATE INDEX "enrollments_course_id_idx" ON "enrollments" USING btree ("course_id");--> statement-breakpoint
 CREATE INDEX "enrollments_payment_id_idx" ON "enrollments" USING btree ("payment_id");--> statement-breakpoint
-CREATE INDEX "enrollments_user_activity_idx" ON "enrollments" USING btree ("user_id","last_activity_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "enrollments_user_activity_idx" ON "enrollments" USING btree ("user_id","last_activity_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "lesson_progress_lesson_id_idx" ON "lesson_progress" USING btree ("lesson_id");--> statement-breakpoint
 CREATE INDEX "lesson_progress_course_id_user_id_idx" ON "lesson_progress" USING btree ("course_id","user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "reviews_user_id_course_id_key" ON "reviews" USING btree ("user_id","course_id");--> statement-breakpoint
-CREATE INDEX "reviews_course_id_newest_idx" ON "reviews" USING btree ("course_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "reviews_course_id_newest_idx" ON "reviews" USING btree ("course_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "email_outbox_user_id_idx" ON "email_outbox" USING btree ("user_id");--> statement-breakpoint
-CREATE INDEX "email_outbox_to_newest_idx" ON "email_outbox" USING btree ("to_address","created_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "email_outbox_to_newest_idx" ON "email_outbox" USING btree ("to_address","created_at" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "email_outbox_pending_idx" ON "email_outbox" USING btree ("next_attempt_at") WHERE "email_outbox"."status" = 'pending';--> statement-breakpoint
 CREATE UNIQUE INDEX "email_outbox_dedupe_key_key" ON "email_outbox" USING btree ("dedupe_key");--> statement-breakpoint
-CREATE INDEX "notifications_user_id_newest_idx" ON "notifications" USING btree ("user_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "notifications_user_id_newest_idx" ON "notifications" USING btree ("user_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "notifications_user_id_unread_idx" ON "notifications" USING btree ("user_id") WHERE "notifications"."read_at" is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "notifications_dedupe_key_key" ON "notifications" USING btree ("dedupe_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "earnings_ledger_payment_id_kind_key" ON "earnings_ledger" USING btree ("payment_id","kind");--> statement-breakpoint
@@ -290,7 +290,7 @@ CREATE INDEX "earnings_ledger_teacher_id_created_at_idx" ON "earnings_ledger" US
 CREATE INDEX "earnings_ledger_course_id_idx" ON "earnings_ledger" USING btree ("course_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "payments_provider_session_key" ON "payments" USING btree ("provider","provider_session_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "payments_user_id_idempotency_key_key" ON "payments" USING btree ("user_id","idempotency_key");--> statement-breakpoint
-CREATE INDEX "payments_user_id_newest_idx" ON "payments" USING btree ("user_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "payments_user_id_newest_idx" ON "payments" USING btree ("user_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "payments_course_id_idx" ON "payments" USING btree ("course_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "webhook_events_provider_event_id_key" ON "webhook_events" USING btree ("provider","event_id");--> statement-breakpoint
 CREATE INDEX "webhook_events_payment_id_idx" ON "webhook_events" USING btree ("payment_id");

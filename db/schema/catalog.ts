@@ -48,8 +48,12 @@ export const courses = pgTable(
     uniqueIndex("courses_slug_key").on(t.slug),
     index("courses_teacher_id_idx").on(t.teacherId),
     index("courses_category_id_idx").on(t.categoryId),
-    index("courses_published_newest_idx").on(t.publishedAt.desc(), t.id.desc()).where(sql`${t.status} = 'published'`),
-    index("courses_published_rating_idx").on(t.avgRating.desc(), t.id.desc()).where(sql`${t.status} = 'published'`),
+    index("courses_published_newest_idx").on(t.publishedAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(
+      sql`${t.status} = 'published'`,
+    ),
+    index("courses_published_rating_idx").on(t.avgRating.desc().nullsFirst(), t.id.desc().nullsFirst()).where(
+      sql`${t.status} = 'published'`,
+    ),
     index("courses_published_price_idx").on(t.priceCents, t.id).where(sql`${t.status} = 'published'`),
     index("courses_title_trgm_idx").using("gin", t.title.op("gin_trgm_ops")),
     index("courses_description_trgm_idx").using("gin", t.descriptionText.op("gin_trgm_ops")),

@@ -36,7 +36,7 @@ export const enrollments = pgTable(
     uniqueIndex("enrollments_user_id_course_id_key").on(t.userId, t.courseId),
     index("enrollments_course_id_idx").on(t.courseId),
     index("enrollments_payment_id_idx").on(t.paymentId),
-    index("enrollments_user_activity_idx").on(t.userId, t.lastActivityAt.desc(), t.id.desc()),
+    index("enrollments_user_activity_idx").on(t.userId, t.lastActivityAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     check("enrollments_completed_lessons_non_negative", sql`${t.completedLessons} >= 0`),
     check("enrollments_completed_has_date", sql`${t.status} <> 'completed' or ${t.completedAt} is not null`),
   ],
@@ -70,7 +70,7 @@ export const reviews = pgTable(
   },
   (t) => [
     uniqueIndex("reviews_user_id_course_id_key").on(t.userId, t.courseId),
-    index("reviews_course_id_newest_idx").on(t.courseId, t.createdAt.desc(), t.id.desc()),
+    index("reviews_course_id_newest_idx").on(t.courseId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     check("reviews_rating_range", sql`${t.rating} between 1 and 5`),
     check("reviews_body_length", sql`length(${t.body}) <= 5000`),
   ],

@@ -27,7 +27,7 @@ export const notifications = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index("notifications_user_id_newest_idx").on(t.userId, t.createdAt.desc(), t.id.desc()),
+    index("notifications_user_id_newest_idx").on(t.userId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("notifications_user_id_unread_idx").on(t.userId).where(sql`${t.readAt} is null`),
     uniqueIndex("notifications_dedupe_key_key").on(t.dedupeKey),
   ],
@@ -56,7 +56,7 @@ export const emailOutbox = pgTable(
   },
   (t) => [
     index("email_outbox_user_id_idx").on(t.userId),
-    index("email_outbox_to_newest_idx").on(t.to, t.createdAt.desc()),
+    index("email_outbox_to_newest_idx").on(t.to, t.createdAt.desc().nullsFirst()),
     index("email_outbox_pending_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     uniqueIndex("email_outbox_dedupe_key_key").on(t.dedupeKey),
     check("email_outbox_attempts_non_negative", sql`${t.attempts} >= 0`),

@@ -31,7 +31,7 @@ export const payments = pgTable(
   (t) => [
     uniqueIndex("payments_provider_session_key").on(t.provider, t.providerSessionId),
     uniqueIndex("payments_user_id_idempotency_key_key").on(t.userId, t.idempotencyKey),
-    index("payments_user_id_newest_idx").on(t.userId, t.createdAt.desc(), t.id.desc()),
+    index("payments_user_id_newest_idx").on(t.userId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("payments_course_id_idx").on(t.courseId),
     check("payments_amount_positive", sql`${t.amountCents} > 0`),
     check("payments_currency_iso", sql`${t.currency} ~ '^[A-Z]{3}$'`),
