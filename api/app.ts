@@ -7,6 +7,8 @@ import { catalogRoutes } from "./catalog/routes.ts";
 import type { AppDeps, AppEnv } from "./deps.ts";
 import { devRoutes } from "./dev/routes.ts";
 import { authRoutes, meRoutes } from "./identity/routes.ts";
+import { learningRoutes } from "./learning/routes.ts";
+import { notificationRoutes } from "./notifications/routes.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { isDatabaseUnavailable } from "./lib/db-errors.ts";
 import { AppError, problemBody } from "./lib/errors.ts";
@@ -35,6 +37,8 @@ export function createApp(deps: AppDeps) {
     .route("/auth", authRoutes)
     .route("/me", meRoutes)
     .route("/dev", devRoutes)
+    .route("/notifications", notificationRoutes)
+    .route("/", learningRoutes)
     .route("/", catalogRoutes);
 
   const app = new Hono<AppEnv>()

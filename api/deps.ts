@@ -25,6 +25,8 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   mailer: Mailer;
+  /** Cloudflare Queue for email delivery (production); without it emails are delivered after the response. */
+  emailQueue: EmailQueue | undefined;
   /** The caller's address as the runtime knows it; undefined when it cannot tell. */
   clientIp(request: Request): string | undefined;
 }
@@ -39,10 +41,21 @@ export interface Deps {
   logger: Logger;
   mailer: Mailer;
   /**
-   * Work that must finish but need not delay the answer (email delivery):
+   * Work that must finish but need not delay the answer:
    * `waitUntil` on Workers; elsewhere awaited before the response is sent.
    */
   defer(work: Promise<unknown>): void;
+  /** Hands emails the caller's transaction queued in the outbox to delivery. Call after that transaction commits. */
+  dispatchEmails(ids: (string | undefined)[]): void;
+}
+
+/** The producer side of a Cloudflare Queue binding, as far as email delivery needs it. */
+export interface EmailQueue {
+  send(message: EmailJob): Promise<void>;
+}
+
+export interface EmailJob {
+  emailIds: string[];
 }
 
 export interface AppEnv {

@@ -1,7 +1,6 @@
 import { z } from "zod";
 
 const postgresUrl = z
-  .string()
   .url()
   .refine((value) => /^postgres(ql)?:$/.test(new URL(value).protocol), "must be a postgres:// URL");
 
@@ -16,9 +15,9 @@ export const envSchema = z
     APP_ENV: z.enum(["production", "development", "test"]).default("development"),
     DATABASE_URL: postgresUrl,
     DATABASE_WS_PROXY: z.string().regex(/^[\w.-]+:\d+(\/.*)?$/, "must look like host:port/path").optional(),
-    UPSTASH_REDIS_REST_URL: z.string().url().optional(),
+    UPSTASH_REDIS_REST_URL: z.url().optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
-    PUBLIC_URL: z.string().url().default("http://localhost:8787"),
+    PUBLIC_URL: z.url().default("http://localhost:8787"),
     CORS_ORIGINS: commaList.optional(),
     RATE_LIMIT_PER_MINUTE: positiveInt.default(100),
     MAX_BODY_BYTES: positiveInt.default(1_048_576),
@@ -32,6 +31,7 @@ export const envSchema = z
     MAIL_PROVIDER: z.enum(["outbox", "resend"]).default("outbox"),
     RESEND_API_KEY: z.string().min(1).optional(),
     MAIL_FROM: z.string().min(3).default("Lectern <no-reply@lectern.localhost>"),
+    EMAIL_DELIVERY: z.enum(["inline", "queue"]).default("inline"),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
@@ -79,7 +79,7 @@ export interface Config {
     refreshIdleTimeoutDays: number;
     refreshLifetimeDays: number;
   };
-  mail: { provider: "outbox" | "resend"; resendApiKey: string | undefined; from: string };
+  mail: { provider: "outbox" | "resend"; resendApiKey: string | undefined; from: string; delivery: "inline" | "queue" };
 }
 
 export class ConfigError extends Error {
@@ -127,7 +127,12 @@ export function parseConfig(source: Record<string, unknown>): Config {
       refreshIdleTimeoutDays: env.REFRESH_IDLE_TIMEOUT_DAYS,
       refreshLifetimeDays: env.REFRESH_LIFETIME_DAYS,
     },
-    mail: { provider: env.MAIL_PROVIDER, resendApiKey: env.RESEND_API_KEY, from: env.MAIL_FROM },
+    mail: {
+      provider: env.MAIL_PROVIDER,
+      resendApiKey: env.RESEND_API_KEY,
+      from: env.MAIL_FROM,
+      delivery: env.EMAIL_DELIVERY,
+    },
   };
 }
 

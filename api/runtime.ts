@@ -15,6 +15,8 @@ export interface RuntimeOptions {
   /** Workers: a pool per request. Long-lived servers: one pool for the process. */
   poolPerRequest: boolean;
   clientIp: AppDeps["clientIp"];
+  /** The Queue binding, where the runtime has one (Workers). */
+  emailQueue?: AppDeps["emailQueue"];
 }
 
 /** Production wiring from validated configuration: Neon driver, Upstash when configured, memory otherwise. */
@@ -44,6 +46,7 @@ export function runtimeDeps(config: Config, options: RuntimeOptions): AppDeps {
     mailer: config.mail.provider === "resend" && config.mail.resendApiKey
       ? resendMailer({ apiKey: config.mail.resendApiKey, from: config.mail.from })
       : outboxOnlyMailer,
+    emailQueue: config.mail.delivery === "queue" ? options.emailQueue : undefined,
     clientIp: options.clientIp,
   };
 }

@@ -3,7 +3,7 @@ import { users } from "../../db/schema/index.ts";
 import type { Deps } from "../deps.ts";
 import { postgresCode } from "../lib/db-errors.ts";
 import { AppError } from "../lib/errors.ts";
-import { deliverOutbox, enqueueEmail } from "../lib/mail/outbox.ts";
+import { enqueueEmail } from "../lib/mail/outbox.ts";
 import { hashPassword } from "../lib/password.ts";
 import type { RateLimitRule } from "../lib/ratelimit/ratelimit.ts";
 import { consumeActionToken, issueActionToken } from "./action-tokens.ts";
@@ -42,12 +42,6 @@ export async function findUser({ db }: Pick<Deps, "db">, userId: string): Promis
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   if (!user) throw new AppError(401, "unauthorized", "This account no longer exists.");
   return user;
-}
-
-/** Emails leave after the transaction that queued them has committed, without delaying the answer. */
-export function sendQueued(deps: Deps, ids: (string | undefined)[]): void {
-  const queued = ids.filter((id): id is string => Boolean(id));
-  if (queued.length > 0) deps.defer(deliverOutbox(deps, queued));
 }
 
 export interface Registration {
@@ -89,7 +83,7 @@ export async function register(deps: Deps, input: Registration): Promise<void> {
       if (postgresCode(error) === "23505") return undefined;
       throw error;
     });
-  sendQueued(deps, [emailId]);
+  deps.dispatchEmails([emailId]);
 }
 
 export async function verifyEmail(deps: Deps, token: string): Promise<UserView> {
@@ -118,7 +112,7 @@ export async function resendVerification(deps: Deps, email: string): Promise<voi
     const token = await issueActionToken(tx, user.id, "verify_email", now);
     return enqueueEmail(tx, { ...verificationEmail(deps.config.publicUrl, user, token), userId: user.id });
   });
-  sendQueued(deps, [emailId]);
+  deps.dispatchEmails([emailId]);
 }
 
 /**

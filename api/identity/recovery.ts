@@ -6,7 +6,7 @@ import { AppError } from "../lib/errors.ts";
 import { enqueueEmail } from "../lib/mail/outbox.ts";
 import { hashPassword } from "../lib/password.ts";
 import type { RateLimitRule } from "../lib/ratelimit/ratelimit.ts";
-import { enforceEmailLimit, sendQueued } from "./accounts.ts";
+import { enforceEmailLimit } from "./accounts.ts";
 import { consumeActionToken, issueActionToken } from "./action-tokens.ts";
 import { passwordChangedEmail, passwordResetEmail } from "./emails.ts";
 import { passwordProblems } from "./password-policy.ts";
@@ -23,7 +23,7 @@ export async function forgotPassword(deps: Deps, email: string): Promise<void> {
     const token = await issueActionToken(tx, user.id, "reset_password", now);
     return enqueueEmail(tx, { ...passwordResetEmail(deps.config.publicUrl, user, token), userId: user.id });
   });
-  sendQueued(deps, [emailId]);
+  deps.dispatchEmails([emailId]);
 }
 
 export async function revokeAllSessions(tx: Executor, userId: string, now: Date, reason: string): Promise<void> {
@@ -51,5 +51,5 @@ export async function resetPassword(deps: Deps, input: { token: string; password
     await revokeAllSessions(tx, userId, now, "password_reset");
     return enqueueEmail(tx, { ...passwordChangedEmail(deps.config.publicUrl, user), userId });
   });
-  sendQueued(deps, [emailId]);
+  deps.dispatchEmails([emailId]);
 }

@@ -12,7 +12,7 @@ export function encodeCursor(position: readonly unknown[]): string {
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-export function decodeCursor<T extends z.ZodTypeAny>(cursor: string, shape: T): z.infer<T> {
+export function decodeCursor<T extends z.ZodType>(cursor: string, shape: T): z.infer<T> {
   const invalid = AppError.validation([{ path: "cursor", message: "is not a cursor this endpoint issued" }]);
   let parsed: unknown;
   try {

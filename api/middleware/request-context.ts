@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppDeps, AppEnv } from "../deps.ts";
+import type { AppDeps, AppEnv, Deps } from "../deps.ts";
+import { deliverOutbox } from "../lib/mail/outbox.ts";
 
 function waitUntil(c: Context): ((work: Promise<unknown>) => void) | undefined {
   try {
@@ -27,7 +28,7 @@ export function requestContext(app: AppDeps): MiddlewareHandler<AppEnv> {
       if (background) background(settled);
       else deferred.push(settled);
     };
-    c.set("deps", {
+    const deps: Deps = {
       db: database.db,
       cache: app.cache,
       limiter: app.limiter,
@@ -36,7 +37,13 @@ export function requestContext(app: AppDeps): MiddlewareHandler<AppEnv> {
       logger: app.logger,
       mailer: app.mailer,
       defer,
-    });
+      dispatchEmails: (ids) => {
+        const emailIds = ids.filter((id): id is string => Boolean(id));
+        if (emailIds.length === 0) return;
+        defer(app.emailQueue ? app.emailQueue.send({ emailIds }) : deliverOutbox(deps, emailIds));
+      },
+    };
+    c.set("deps", deps);
     try {
       await next();
     } finally {

@@ -34,7 +34,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       refreshIdleTimeoutDays: 7,
       refreshLifetimeDays: 30,
     },
-    mail: { provider: "outbox", resendApiKey: undefined, from: "Lectern <no-reply@lectern.test>" },
+    mail: { provider: "outbox", resendApiKey: undefined, from: "Lectern <no-reply@lectern.test>", delivery: "inline" },
     ...overrides,
   };
 }
@@ -86,6 +86,7 @@ export async function createTestApp(
     config: testConfig(config),
     logger: silentLogger,
     mailer: outboxOnlyMailer,
+    emailQueue: undefined,
     clientIp: (request) => request.headers.get("CF-Connecting-IP") ?? undefined,
     ...rest,
   };

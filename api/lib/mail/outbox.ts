@@ -33,7 +33,7 @@ export async function enqueueEmail(tx: Executor, email: OutboxEmail): Promise<st
   return row?.id;
 }
 
-interface DeliveryDeps {
+export interface DeliveryDeps {
   db: Db;
   mailer: Mailer;
   clock: Clock;

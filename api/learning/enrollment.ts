@@ -1,0 +1,186 @@
+import { and, asc, desc, eq, inArray, notExists, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Executor } from "../../db/client.ts";
+import { courseModules, courses, enrollments, lessonProgress, lessons } from "../../db/schema/index.ts";
+import { type CourseSummary, selectSummaries, toSummary } from "../catalog/views.ts";
+import type { Deps } from "../deps.ts";
+import type { AccessClaims } from "../identity/access-token.ts";
+import { decodeCursor, type Page, type pageQuery, toPage } from "../lib/cursor.ts";
+import { AppError } from "../lib/errors.ts";
+import { isId } from "../lib/ids.ts";
+import { notify } from "../notifications/events.ts";
+
+type EnrollmentRow = typeof enrollments.$inferSelect;
+
+export interface Progress {
+  completedLessons: number;
+  totalLessons: number;
+  progressPercent: number;
+  status: EnrollmentRow["status"];
+}
+
+export interface EnrollmentView extends Progress {
+  id: string;
+  course: CourseSummary;
+  enrolledAt: string;
+  completedAt: string | null;
+  lastActivityAt: string;
+  /** Where "continue" goes: the first lesson, in curriculum order, not completed yet. */
+  nextLesson: { id: string; title: string } | null;
+}
+
+/** Percent of the course's current lessons; lessons added after completion do not take it back below 100. */
+export function progressOf(
+  enrollment: Pick<EnrollmentRow, "completedLessons" | "status">,
+  totalLessons: number,
+): Progress {
+  const percent = enrollment.status === "completed"
+    ? 100
+    : totalLessons === 0
+    ? 0
+    : Math.min(100, Math.floor((100 * enrollment.completedLessons) / totalLessons));
+  return {
+    completedLessons: enrollment.completedLessons,
+    totalLessons,
+    progressPercent: percent,
+    status: enrollment.status,
+  };
+}
+
+async function enrollmentView(db: Executor, enrollment: EnrollmentRow): Promise<EnrollmentView> {
+  const [[summary], [next]] = await Promise.all([
+    selectSummaries(db).where(eq(courses.id, enrollment.courseId)),
+    db
+      .select({ id: lessons.id, title: lessons.title })
+      .from(lessons)
+      .innerJoin(courseModules, eq(courseModules.id, lessons.moduleId))
+      .where(
+        and(
+          eq(lessons.courseId, enrollment.courseId),
+          notExists(
+            db.select({ one: sql`1` }).from(lessonProgress).where(
+              and(eq(lessonProgress.userId, enrollment.userId), eq(lessonProgress.lessonId, lessons.id)),
+            ),
+          ),
+        ),
+      )
+      .orderBy(asc(courseModules.position), asc(lessons.position), asc(lessons.id))
+      .limit(1),
+  ]);
+  const course = toSummary(summary!);
+  return {
+    id: enrollment.id,
+    course,
+    ...progressOf(enrollment, course.lessonsCount),
+    enrolledAt: enrollment.enrolledAt.toISOString(),
+    completedAt: enrollment.completedAt?.toISOString() ?? null,
+    lastActivityAt: enrollment.lastActivityAt.toISOString(),
+    nextLesson: next ?? null,
+  };
+}
+
+/**
+ * Enrolls the user in a free published course, once: a repeat (or a
+ * concurrent duplicate) returns the existing enrollment with `created: false`.
+ * Paid courses answer 402 until a payment grants the enrollment.
+ */
+export async function enroll(
+  deps: Deps,
+  learner: AccessClaims,
+  courseId: string,
+): Promise<{ created: boolean; enrollment: EnrollmentView }> {
+  if (!isId(courseId)) throw AppError.notFound("course");
+  const outcome = await deps.db.transaction(async (tx) => {
+    const [course] = await tx.select().from(courses).where(
+      and(eq(courses.id, courseId), eq(courses.status, "published")),
+    );
+    if (!course) throw AppError.notFound("course");
+    if (course.teacherId === learner.userId) {
+      throw new AppError(409, "own_course", "You teach this course: you already have access to all of it.");
+    }
+    const [existing] = await tx.select().from(enrollments).where(
+      and(eq(enrollments.userId, learner.userId), eq(enrollments.courseId, course.id)),
+    );
+    if (existing && existing.status !== "refunded") return { created: false, enrollment: existing, emailIds: [] };
+    if (course.priceCents > 0) {
+      throw new AppError(402, "payment_required", "This course is paid: buy it to enroll.");
+    }
+    const [created] = await tx
+      .insert(enrollments)
+      .values({
+        userId: learner.userId,
+        courseId: course.id,
+        enrolledAt: deps.clock.now(),
+        lastActivityAt: deps.clock.now(),
+      })
+      .onConflictDoNothing({ target: [enrollments.userId, enrollments.courseId] })
+      .returning();
+    if (!created) {
+      const [raced] = await tx.select().from(enrollments).where(
+        and(eq(enrollments.userId, learner.userId), eq(enrollments.courseId, course.id)),
+      );
+      return { created: false, enrollment: raced!, emailIds: [] };
+    }
+    const emailIds = await notify(tx, deps.config.publicUrl, {
+      kind: "enrollment_created",
+      userId: learner.userId,
+      course,
+    });
+    return { created: true, enrollment: created, emailIds };
+  });
+  deps.dispatchEmails(outcome.emailIds);
+  return { created: outcome.created, enrollment: await enrollmentView(deps.db, outcome.enrollment) };
+}
+
+const cursorShape = z.tuple([z.iso.datetime(), z.uuid()]);
+
+/** The learner's courses, most recently active first. */
+export async function listEnrollments(
+  { db }: Pick<Deps, "db">,
+  userId: string,
+  page: z.infer<typeof pageQuery>,
+): Promise<Page<EnrollmentView>> {
+  const position = page.cursor ? decodeCursor(page.cursor, cursorShape) : undefined;
+  const rows = await db
+    .select()
+    .from(enrollments)
+    .where(
+      and(
+        eq(enrollments.userId, userId),
+        position
+          ? sql`(${enrollments.lastActivityAt}, ${enrollments.id}) < (${position[0]}::timestamptz, ${
+            position[1]
+          }::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(enrollments.lastActivityAt), desc(enrollments.id))
+    .limit(page.limit + 1);
+  const pageOfRows = toPage(rows, page.limit, (row) => row, (row) => [row.lastActivityAt.toISOString(), row.id]);
+  return {
+    items: await Promise.all(pageOfRows.items.map((row) => enrollmentView(db, row))),
+    nextCursor: pageOfRows.nextCursor,
+  };
+}
+
+/** The learner's enrollment that grants access (active or completed), or 403 not_enrolled. */
+export async function activeEnrollment(
+  tx: Executor,
+  userId: string,
+  courseId: string,
+  options: { lock?: boolean } = {},
+): Promise<EnrollmentRow> {
+  const query = tx
+    .select()
+    .from(enrollments)
+    .where(
+      and(
+        eq(enrollments.userId, userId),
+        eq(enrollments.courseId, courseId),
+        inArray(enrollments.status, ["active", "completed"]),
+      ),
+    );
+  const [enrollment] = options.lock ? await query.for("update") : await query;
+  if (!enrollment) throw new AppError(403, "not_enrolled", "Enroll in this course first.");
+  return enrollment;
+}

@@ -1,0 +1,130 @@
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { notifications } from "../../../db/schema/index.ts";
+import { createTestApp, type TestApp } from "../../support/app.ts";
+import { call, createPublished, json } from "../../support/catalog.ts";
+import { type SignedIn, signUp } from "../../support/identity.ts";
+
+let t: TestApp;
+let teacher: SignedIn;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  teacher = await signUp(t, { role: "teacher", verified: true });
+});
+
+async function enrolledLearners(courseId: string, count: number) {
+  const learners = await Promise.all(Array.from({ length: count }, () => signUp(t)));
+  for (const learner of learners) await json(await call(t, "POST", `/courses/${courseId}/enroll`, learner), 201);
+  return learners;
+}
+
+describe("reviews", () => {
+  it("creates, replaces and deletes the caller's review, keeping the course's rating exact", async () => {
+    const course = await createPublished(t, teacher);
+    const [ann, bob] = await enrolledLearners(course.id, 2);
+    await json(
+      await call(t, "PUT", `/courses/${course.id}/reviews/mine`, ann, { rating: 5, body: "Great!\nSecond line." }),
+      200,
+    );
+    const bobs = await json(await call(t, "PUT", `/courses/${course.id}/reviews/mine`, bob, { rating: 2 }), 200);
+    expect(await json(await call(t, "GET", `/courses/${course.id}`), 200)).toMatchObject({
+      avgRating: 3.5,
+      reviewsCount: 2,
+    });
+
+    const replaced = await json(
+      await call(t, "PUT", `/courses/${course.id}/reviews/mine`, bob, { rating: 4, body: "Better on a second read" }),
+      200,
+    );
+    expect(replaced.id).toBe(bobs.id);
+    expect(await json(await call(t, "GET", `/courses/${course.id}`), 200)).toMatchObject({
+      avgRating: 4.5,
+      reviewsCount: 2,
+    });
+
+    expect((await call(t, "DELETE", `/courses/${course.id}/reviews/mine`, ann)).status).toBe(204);
+    expect(await json(await call(t, "GET", `/courses/${course.id}`), 200)).toMatchObject({
+      avgRating: 4,
+      reviewsCount: 1,
+    });
+    expect((await call(t, "DELETE", `/courses/${course.id}/reviews/mine`, ann)).status).toBe(404);
+  });
+
+  it("lists reviews publicly, newest first, with the author's name, page by page", async () => {
+    const course = await createPublished(t, teacher);
+    const learners = await enrolledLearners(course.id, 3);
+    for (const [index, learner] of learners.entries()) {
+      await json(
+        await call(t, "PUT", `/courses/${course.id}/reviews/mine`, learner, {
+          rating: index + 3,
+          body: `Review ${index}`,
+        }),
+        200,
+      );
+    }
+    const first = await json(await call(t, "GET", `/courses/${course.id}/reviews?limit=2`), 200);
+    const rest = await json(
+      await call(t, "GET", `/courses/${course.id}/reviews?limit=2&cursor=${first.nextCursor}`),
+      200,
+    );
+    expect([...first.items, ...rest.items].map((review: { body: string }) => review.body)).toEqual([
+      "Review 2",
+      "Review 1",
+      "Review 0",
+    ]);
+    expect(first.items[0]).toMatchObject({ rating: 5, author: { id: learners[2]!.id, name: "Test Person" } });
+    expect(rest.nextCursor).toBeNull();
+  });
+
+  it("admits enrolled learners only, never the course's own teacher", async () => {
+    const course = await createPublished(t, teacher);
+    const outsider = await signUp(t);
+    expect((await json(await call(t, "PUT", `/courses/${course.id}/reviews/mine`, outsider, { rating: 5 }), 403)).code)
+      .toBe("not_enrolled");
+    expect((await json(await call(t, "PUT", `/courses/${course.id}/reviews/mine`, teacher, { rating: 5 }), 403)).code)
+      .toBe("forbidden");
+    expect((await call(t, "PUT", `/courses/${course.id}/reviews/mine`, undefined, { rating: 5 })).status).toBe(401);
+  });
+
+  it("rejects ratings outside 1..5 and bodies over 5000 characters with 422", async () => {
+    const course = await createPublished(t, teacher);
+    const [learner] = await enrolledLearners(course.id, 1);
+    for (
+      const body of [{ rating: 0 }, { rating: 6 }, { rating: 4.5 }, { rating: "5" }, {
+        rating: 3,
+        body: "x".repeat(5001),
+      }, {}]
+    ) {
+      const response = await call(t, "PUT", `/courses/${course.id}/reviews/mine`, learner, body);
+      expect((await json(response, 422)).code).toBe("validation_failed");
+    }
+  });
+
+  it("keeps count and average exact under concurrent reviews", async () => {
+    const course = await createPublished(t, teacher);
+    const learners = await enrolledLearners(course.id, 8);
+    const ratings = [5, 4, 3, 5, 1, 2, 5, 4];
+    const answers = await Promise.all(
+      learners.map((learner, index) =>
+        call(t, "PUT", `/courses/${course.id}/reviews/mine`, learner, { rating: ratings[index] })
+      ),
+    );
+    expect(answers.every((response) => response.status === 200)).toBe(true);
+    const expected = Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100;
+    expect(await json(await call(t, "GET", `/courses/${course.id}`), 200)).toMatchObject({
+      reviewsCount: 8,
+      avgRating: expected,
+    });
+  });
+
+  it("tells the teacher about a new review, once", async () => {
+    const course = await createPublished(t, teacher);
+    const [learner] = await enrolledLearners(course.id, 1);
+    await json(await call(t, "PUT", `/courses/${course.id}/reviews/mine`, learner, { rating: 5 }), 200);
+    await json(await call(t, "PUT", `/courses/${course.id}/reviews/mine`, learner, { rating: 4 }), 200);
+    const received = await t.db.select().from(notifications).where(eq(notifications.userId, teacher.id));
+    expect(received.filter((row) => row.kind === "review_received" && row.link === `/courses/${course.slug}`))
+      .toHaveLength(1);
+  });
+});
