@@ -9,6 +9,7 @@ import { devRoutes } from "./dev/routes.ts";
 import { authRoutes, meRoutes } from "./identity/routes.ts";
 import { learningRoutes } from "./learning/routes.ts";
 import { notificationRoutes } from "./notifications/routes.ts";
+import { paymentRoutes } from "./payments/routes.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { isDatabaseUnavailable } from "./lib/db-errors.ts";
 import { AppError, problemBody } from "./lib/errors.ts";
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps) {
     .route("/dev", devRoutes)
     .route("/notifications", notificationRoutes)
     .route("/", learningRoutes)
+    .route("/", paymentRoutes)
     .route("/", catalogRoutes);
 
   const app = new Hono<AppEnv>()

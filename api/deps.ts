@@ -5,6 +5,7 @@ import type { Clock } from "./lib/clock.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { Mailer } from "./lib/mail/mailer.ts";
 import type { RateLimiter } from "./lib/ratelimit/ratelimit.ts";
+import type { PaymentProvider, ProviderName } from "./payments/provider.ts";
 
 /**
  * Where each request gets its database. On Workers a connection pool cannot
@@ -27,6 +28,7 @@ export interface AppDeps {
   mailer: Mailer;
   /** Cloudflare Queue for email delivery (production); without it emails are delivered after the response. */
   emailQueue: EmailQueue | undefined;
+  payments: Payments;
   /** The caller's address as the runtime knows it; undefined when it cannot tell. */
   clientIp(request: Request): string | undefined;
 }
@@ -40,6 +42,7 @@ export interface Deps {
   config: Config;
   logger: Logger;
   mailer: Mailer;
+  payments: Payments;
   /**
    * Work that must finish but need not delay the answer:
    * `waitUntil` on Workers; elsewhere awaited before the response is sent.
@@ -69,4 +72,15 @@ export interface AppEnv {
 export function sharedDatabase(database: Database): DatabaseSource {
   const shared: Database = { db: database.db, close: async () => {} };
   return { open: () => shared, close: () => database.close() };
+}
+
+/** The provider new checkouts go to, and every provider whose webhooks and refunds the app still handles. */
+export interface Payments {
+  checkout: PaymentProvider;
+  byName(name: string): PaymentProvider | undefined;
+}
+
+export function paymentsOf(checkout: PaymentProvider, ...others: PaymentProvider[]): Payments {
+  const all = new Map<string, PaymentProvider>([checkout, ...others].map((provider) => [provider.name, provider]));
+  return { checkout, byName: (name) => all.get(name as ProviderName) };
 }

@@ -32,6 +32,12 @@ export const envSchema = z
     RESEND_API_KEY: z.string().min(1).optional(),
     MAIL_FROM: z.string().min(3).default("Lectern <no-reply@lectern.localhost>"),
     EMAIL_DELIVERY: z.enum(["inline", "queue"]).default("inline"),
+    PAYMENT_PROVIDER: z.enum(["local", "stripe"]).default("local"),
+    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must be a Stripe secret or restricted key").optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
+    LOCAL_WEBHOOK_SECRET: z.string().min(32).optional(),
+    PLATFORM_FEE_PERCENT: z.coerce.number().int().min(0).max(100).default(20),
+    REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
@@ -49,6 +55,20 @@ export const envSchema = z
     }
     if (env.MAIL_PROVIDER === "resend" && !env.RESEND_API_KEY) {
       ctx.addIssue({ code: "custom", path: ["RESEND_API_KEY"], message: "is required when MAIL_PROVIDER is resend" });
+    }
+    if (env.APP_ENV === "production" && env.PAYMENT_PROVIDER !== "stripe") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PAYMENT_PROVIDER"],
+        message: "must be stripe in production: local payments are fake",
+      });
+    }
+    if (env.PAYMENT_PROVIDER === "stripe") {
+      for (const name of ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"] as const) {
+        if (!env[name]) {
+          ctx.addIssue({ code: "custom", path: [name], message: "is required when PAYMENT_PROVIDER is stripe" });
+        }
+      }
     }
     if (env.APP_ENV === "production" && !env.UPSTASH_REDIS_REST_URL) {
       ctx.addIssue({
@@ -80,6 +100,14 @@ export interface Config {
     refreshLifetimeDays: number;
   };
   mail: { provider: "outbox" | "resend"; resendApiKey: string | undefined; from: string; delivery: "inline" | "queue" };
+  payments: {
+    provider: "local" | "stripe";
+    stripe: { secretKey: string; webhookSecret: string } | undefined;
+    /** Signs and verifies the local provider's webhooks; random per isolate unless set. */
+    localWebhookSecret: string;
+    platformFeePercent: number;
+    refundWindowDays: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -132,6 +160,15 @@ export function parseConfig(source: Record<string, unknown>): Config {
       resendApiKey: env.RESEND_API_KEY,
       from: env.MAIL_FROM,
       delivery: env.EMAIL_DELIVERY,
+    },
+    payments: {
+      provider: env.PAYMENT_PROVIDER,
+      stripe: env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
+        ? { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET }
+        : undefined,
+      localWebhookSecret: env.LOCAL_WEBHOOK_SECRET ?? `whsec_${randomSecret()}`,
+      platformFeePercent: env.PLATFORM_FEE_PERCENT,
+      refundWindowDays: env.REFUND_WINDOW_DAYS,
     },
   };
 }

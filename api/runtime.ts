@@ -1,6 +1,6 @@
 import { Redis } from "@upstash/redis";
 import { connectNeon } from "../db/client.ts";
-import { type AppDeps, type DatabaseSource, sharedDatabase } from "./deps.ts";
+import { type AppDeps, type DatabaseSource, paymentsOf, sharedDatabase } from "./deps.ts";
 import type { Config } from "./env.ts";
 import { memoryCache } from "./lib/cache/memory.ts";
 import { upstashCache } from "./lib/cache/upstash.ts";
@@ -10,6 +10,8 @@ import { outboxOnlyMailer } from "./lib/mail/mailer.ts";
 import { resendMailer } from "./lib/mail/resend.ts";
 import { memoryRateLimiter } from "./lib/ratelimit/memory.ts";
 import { upstashRateLimiter } from "./lib/ratelimit/upstash.ts";
+import { localProvider } from "./payments/local.ts";
+import { stripeProvider } from "./payments/stripe.ts";
 
 export interface RuntimeOptions {
   /** Workers: a pool per request. Long-lived servers: one pool for the process. */
@@ -46,7 +48,16 @@ export function runtimeDeps(config: Config, options: RuntimeOptions): AppDeps {
     mailer: config.mail.provider === "resend" && config.mail.resendApiKey
       ? resendMailer({ apiKey: config.mail.resendApiKey, from: config.mail.from })
       : outboxOnlyMailer,
+    payments: paymentsFor(config),
     emailQueue: config.mail.delivery === "queue" ? options.emailQueue : undefined,
     clientIp: options.clientIp,
   };
+}
+
+/** Stripe when configured; the local provider only where configuration allows it (never production). */
+export function paymentsFor(config: Config): AppDeps["payments"] {
+  const stripe = config.payments.stripe ? stripeProvider(config.payments.stripe) : undefined;
+  if (config.payments.provider === "stripe" && stripe) return paymentsOf(stripe);
+  const local = localProvider({ publicUrl: config.publicUrl, webhookSecret: config.payments.localWebhookSecret });
+  return stripe ? paymentsOf(local, stripe) : paymentsOf(local);
 }

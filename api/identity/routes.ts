@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../deps.ts";
 import { AppError } from "../lib/errors.ts";
-import { validate } from "../lib/validation.ts";
+import { optionalJsonBody, validate } from "../lib/validation.ts";
 import { findUser, meView, register, resendVerification, updateMe, verifyEmail } from "./accounts.ts";
 import { type AuthEnv, requireUser } from "./middleware.ts";
 import { forgotPassword, resetPassword } from "./recovery.ts";
@@ -48,17 +48,6 @@ function presentedRefreshToken(c: Context<AppEnv>, body: { refreshToken?: string
   return body.refreshToken ?? getCookie(c, REFRESH_COOKIE);
 }
 
-/** An empty body is fine for refresh and logout (the cookie carries the token). */
-async function optionalJson(c: Context<AppEnv>): Promise<unknown> {
-  const text = await c.req.text();
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError(400, "invalid_json", "The request body is not valid JSON.");
-  }
-}
-
 export const authRoutes = new Hono<AppEnv>()
   .post("/register", validate("json", registerBody), async (c) => {
     await register(c.var.deps, c.req.valid("json"));
@@ -82,7 +71,7 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post("/refresh", async (c) => {
     assertOwnOrigin(c);
-    const body = refreshBody.safeParse(await optionalJson(c));
+    const body = refreshBody.safeParse((await optionalJsonBody(c)).value);
     if (!body.success) throw AppError.validation([{ path: "refreshToken", message: "must be a string" }]);
     const token = presentedRefreshToken(c, body.data);
     if (!token) throw new AppError(401, "refresh_token_invalid", "No refresh token was presented.");
@@ -100,7 +89,7 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post("/logout", async (c) => {
     assertOwnOrigin(c);
-    const body = refreshBody.safeParse(await optionalJson(c));
+    const body = refreshBody.safeParse((await optionalJsonBody(c)).value);
     const token = presentedRefreshToken(c, body.success ? body.data : {});
     if (token) await logout(c.var.deps, token);
     deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH, secure: true, httpOnly: true, sameSite: "Strict" });

@@ -1,5 +1,5 @@
 import { zValidator } from "@hono/zod-validator";
-import type { ValidationTargets } from "hono";
+import type { Context, ValidationTargets } from "hono";
 import type { z } from "zod";
 import { AppError, type FieldError } from "./errors.ts";
 
@@ -18,4 +18,15 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
   return zValidator(target, schema, (result) => {
     if (!result.success) throw AppError.validation(fieldErrors(result.error));
   });
+}
+
+/** For endpoints whose body is optional (the cookie or a header carries what matters): empty is `{}`, anything else must be JSON. */
+export async function optionalJsonBody(c: Context): Promise<{ raw: string; value: unknown }> {
+  const raw = await c.req.text();
+  if (raw.trim() === "") return { raw, value: {} };
+  try {
+    return { raw, value: JSON.parse(raw) };
+  } catch {
+    throw new AppError(400, "invalid_json", "The request body is not valid JSON.");
+  }
 }

@@ -36,6 +36,7 @@ export function requestContext(app: AppDeps): MiddlewareHandler<AppEnv> {
       config: app.config,
       logger: app.logger,
       mailer: app.mailer,
+      payments: app.payments,
       defer,
       dispatchEmails: (ids) => {
         const emailIds = ids.filter((id): id is string => Boolean(id));

@@ -49,7 +49,12 @@ describe("configuration", () => {
     expect(configError({ ...valid, APP_ENV: "production" }).variables.sort()).toEqual([
       "JWT_SECRET",
       "MAIL_PROVIDER",
+      "PAYMENT_PROVIDER",
       "UPSTASH_REDIS_REST_URL",
+    ]);
+    expect(configError({ ...valid, PAYMENT_PROVIDER: "stripe" }).variables.sort()).toEqual([
+      "STRIPE_SECRET_KEY",
+      "STRIPE_WEBHOOK_SECRET",
     ]);
     expect(configError({ ...valid, MAIL_PROVIDER: "resend" }).variables).toEqual(["RESEND_API_KEY"]);
     expect(configError({ ...valid, JWT_SECRET: "too-short" }).message).toContain("JWT_SECRET must be at least 32");
@@ -61,6 +66,9 @@ describe("configuration", () => {
       RESEND_API_KEY: "re_test",
       UPSTASH_REDIS_REST_URL: "https://redis.example.test",
       UPSTASH_REDIS_REST_TOKEN: "token",
+      PAYMENT_PROVIDER: "stripe",
+      STRIPE_SECRET_KEY: "sk_live_x",
+      STRIPE_WEBHOOK_SECRET: "whsec_x",
     });
     expect(production.redis).toEqual({ url: "https://redis.example.test", token: "token" });
     expect(production.auth.jwtSecret).toBe("s".repeat(32));

@@ -5,6 +5,7 @@ import { migrate } from "../../db/migrate.ts";
 import { openPglite } from "../../db/pglite.ts";
 import { createApp } from "../../api/app.ts";
 import { type AppDeps, sharedDatabase } from "../../api/deps.ts";
+import { paymentsFor } from "../../api/runtime.ts";
 import type { Config } from "../../api/env.ts";
 import { memoryCache } from "../../api/lib/cache/memory.ts";
 import { upstashCache } from "../../api/lib/cache/upstash.ts";
@@ -35,6 +36,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       refreshLifetimeDays: 30,
     },
     mail: { provider: "outbox", resendApiKey: undefined, from: "Lectern <no-reply@lectern.test>", delivery: "inline" },
+    payments: {
+      provider: "local",
+      stripe: { secretKey: "sk_test_lectern", webhookSecret: "whsec_test_lectern_stripe_0123456789" },
+      localWebhookSecret: "whsec_test_lectern_local_0123456789abcdef",
+      platformFeePercent: 20,
+      refundWindowDays: 14,
+    },
     ...overrides,
   };
 }
@@ -87,10 +95,11 @@ export async function createTestApp(
     logger: silentLogger,
     mailer: outboxOnlyMailer,
     emailQueue: undefined,
+    payments: paymentsFor(testConfig(config)),
     clientIp: (request) => request.headers.get("CF-Connecting-IP") ?? undefined,
     ...rest,
   };
-  return { app: createApp(deps), deps, db: database.db };
+  return { app: createApp(deps), deps, db: deps.database.open().db };
 }
 
 /** A client address of its own per call, so real-Redis rate-limit counters never collide across suites. */
