@@ -23,8 +23,11 @@ export function localWorkerVars(settings: LocalWorkerSettings): Record<string, s
       return value ? [[name, value]] : [];
     }),
   );
+  // wrangler.toml's [vars] are production's (Resend, Stripe, the queue); a local run replaces each of them.
   const vars: Record<string, string> = {
     APP_ENV: "development",
+    MAIL_PROVIDER: "outbox",
+    PAYMENT_PROVIDER: "local",
     PUBLIC_URL: settings.publicUrl,
     JWT_SECRET: localJwtSecret(),
     ...fromShell,

@@ -20,6 +20,8 @@ beforeAll(async () => {
   writeEnvFile(envFile, {
     ...database.env,
     APP_ENV: "development",
+    MAIL_PROVIDER: "outbox",
+    PAYMENT_PROVIDER: "local",
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     JWT_SECRET: "workerd-smoke-test-secret-0123456789abcdef",
     LOG_LEVEL: "warn",
