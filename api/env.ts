@@ -17,6 +17,7 @@ export const envSchema = z
     DATABASE_WS_PROXY: z.string().regex(/^[\w.-]+:\d+(\/.*)?$/, "must look like host:port/path").optional(),
     UPSTASH_REDIS_REST_URL: z.url().optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+    REDIS_TIMEOUT_MS: positiveInt.max(10_000).default(1_000),
     PUBLIC_URL: z.url().default("http://localhost:8787"),
     CORS_ORIGINS: commaList.optional(),
     RATE_LIMIT_PER_MINUTE: positiveInt.default(100),
@@ -85,7 +86,7 @@ export interface Config {
   env: Env["APP_ENV"];
   databaseUrl: string;
   databaseWsProxy: string | undefined;
-  redis: { url: string; token: string } | undefined;
+  redis: { url: string; token: string; timeoutMs: number } | undefined;
   publicUrl: string;
   corsOrigins: string[];
   rateLimitPerMinute: number;
@@ -139,7 +140,7 @@ export function parseConfig(source: Record<string, unknown>): Config {
     databaseUrl: env.DATABASE_URL,
     databaseWsProxy: env.DATABASE_WS_PROXY,
     redis: env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN
-      ? { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }
+      ? { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: env.REDIS_TIMEOUT_MS }
       : undefined,
     publicUrl: env.PUBLIC_URL.replace(/\/$/, ""),
     corsOrigins: env.CORS_ORIGINS ?? [new URL(env.PUBLIC_URL).origin],

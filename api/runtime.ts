@@ -1,4 +1,3 @@
-import { Redis } from "@upstash/redis";
 import { connectNeon } from "../db/client.ts";
 import { type AppDeps, type DatabaseSource, paymentsOf, sharedDatabase } from "./deps.ts";
 import type { Config } from "./env.ts";
@@ -10,6 +9,7 @@ import { outboxOnlyMailer } from "./lib/mail/mailer.ts";
 import { resendMailer } from "./lib/mail/resend.ts";
 import { memoryRateLimiter } from "./lib/ratelimit/memory.ts";
 import { upstashRateLimiter } from "./lib/ratelimit/upstash.ts";
+import { createRedis } from "./lib/redis.ts";
 import { localProvider } from "./payments/local.ts";
 import { stripeProvider } from "./payments/stripe.ts";
 
@@ -25,15 +25,7 @@ export interface RuntimeOptions {
 export function runtimeDeps(config: Config, options: RuntimeOptions): AppDeps {
   const logger = jsonLogger(config.logLevel);
   const clock = systemClock;
-  const redis = config.redis
-    ? new Redis({
-      url: config.redis.url,
-      token: config.redis.token,
-      // Fail fast: a cache that is down must not add seconds of retries to every request.
-      retry: { retries: 1, backoff: () => 50 },
-      enableTelemetry: false,
-    })
-    : undefined;
+  const redis = config.redis ? createRedis(config.redis) : undefined;
   const neonOptions = { url: config.databaseUrl, wsProxy: config.databaseWsProxy };
   const database: DatabaseSource = options.poolPerRequest
     ? { open: () => connectNeon(neonOptions), close: async () => {} }

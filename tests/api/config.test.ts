@@ -70,7 +70,7 @@ describe("configuration", () => {
       STRIPE_SECRET_KEY: "sk_live_x",
       STRIPE_WEBHOOK_SECRET: "whsec_x",
     });
-    expect(production.redis).toEqual({ url: "https://redis.example.test", token: "token" });
+    expect(production.redis).toEqual({ url: "https://redis.example.test", token: "token", timeoutMs: 1_000 });
     expect(production.auth.jwtSecret).toBe("s".repeat(32));
   });
 

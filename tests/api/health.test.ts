@@ -1,7 +1,7 @@
-import { Redis } from "@upstash/redis";
 import { describe, expect, it } from "vitest";
 import { connectNeon } from "../../db/client.ts";
 import { sharedDatabase } from "../../api/deps.ts";
+import { createRedis } from "../../api/lib/redis.ts";
 import { upstashCache } from "../../api/lib/cache/upstash.ts";
 import { silentLogger } from "../../api/lib/logger.ts";
 import { createTestApp } from "../support/app.ts";
@@ -42,7 +42,7 @@ describe("health", () => {
   });
 
   it("answers 503 naming the cache when Redis is unreachable", async () => {
-    const redis = new Redis({ url: `http://${deadEnd}`, token: "none", retry: { retries: 0 }, enableTelemetry: false });
+    const redis = createRedis({ url: `http://${deadEnd}`, token: "none", timeoutMs: 1_000 });
     const { app } = await createTestApp({ cache: upstashCache(redis, silentLogger) });
     const response = await app.request("/health/ready");
     expect(response.status).toBe(503);

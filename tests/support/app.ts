@@ -1,4 +1,4 @@
-import { Redis } from "@upstash/redis";
+import type { Redis } from "@upstash/redis";
 import { inject } from "vitest";
 import { connectNeon, type Database, type Db } from "../../db/client.ts";
 import { migrate } from "../../db/migrate.ts";
@@ -14,6 +14,7 @@ import { silentLogger } from "../../api/lib/logger.ts";
 import { outboxOnlyMailer } from "../../api/lib/mail/mailer.ts";
 import { memoryRateLimiter } from "../../api/lib/ratelimit/memory.ts";
 import { upstashRateLimiter } from "../../api/lib/ratelimit/upstash.ts";
+import { createRedis } from "../../api/lib/redis.ts";
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
@@ -68,9 +69,7 @@ export function testDatabase(): Promise<Database> {
 
 export function testRedis(): Redis | undefined {
   const redis = inject("redis");
-  return redis
-    ? new Redis({ url: redis.url, token: redis.token, retry: { retries: 0 }, enableTelemetry: false })
-    : undefined;
+  return redis ? createRedis({ ...redis, timeoutMs: 2_000 }) : undefined;
 }
 
 export interface TestApp {

@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { sql } from "drizzle-orm";
 import type { TestProject } from "vitest/node";
 import { connectPostgres } from "../../db/connect.ts";
 import { migrate } from "../../db/migrate.ts";
 import { startWsBridge, type WsBridge } from "../../db/ws-bridge.ts";
-import { freePort } from "./servers.ts";
+import { startUpstashEmulator } from "./servers.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -32,27 +31,6 @@ async function recreateDatabase(url: string): Promise<void> {
   } finally {
     await database.close();
   }
-}
-
-async function startUpstashEmulator(redisUrl: string): Promise<{ url: string; token: string; process: ChildProcess }> {
-  const port = await freePort();
-  const token = `test-${crypto.randomUUID()}`;
-  const child = spawn("node_modules/.bin/upstash-redis-server", [], {
-    env: { ...process.env, URS_TOKEN: token, PORT: String(port), REDIS_URL: redisUrl },
-    stdio: "ignore",
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const answer = await fetch(url, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token}` },
-      body: JSON.stringify(["PING"]),
-    }).catch(() => undefined);
-    if (answer?.ok) return { url, token, process: child };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  throw new Error("the Upstash emulator did not start");
 }
 
 export default async function setup(project: TestProject) {

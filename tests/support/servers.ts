@@ -58,3 +58,27 @@ export async function startServer(
   await stop();
   throw new Error(`${command} did not become ready at ${url}${options.readyPath}:\n${log}`);
 }
+
+/** An Upstash REST emulator (a Node process) in front of the Redis at `redisUrl`. */
+export async function startUpstashEmulator(
+  redisUrl: string,
+): Promise<{ url: string; token: string; process: ChildProcess }> {
+  const port = await freePort();
+  const token = `test-${crypto.randomUUID()}`;
+  const child = spawn("node_modules/.bin/upstash-redis-server", [], {
+    env: { ...process.env, URS_TOKEN: token, PORT: String(port), REDIS_URL: redisUrl },
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const answer = await fetch(url, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify(["PING"]),
+    }).catch(() => undefined);
+    if (answer?.ok) return { url, token, process: child };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  throw new Error("the Upstash emulator did not start");
+}

@@ -1,6 +1,6 @@
-import { Redis } from "@upstash/redis";
 import { beforeAll, describe, expect, it } from "vitest";
 import { courseKey, slugKey } from "../../../api/catalog/cache.ts";
+import { createRedis } from "../../../api/lib/redis.ts";
 import { upstashCache } from "../../../api/lib/cache/upstash.ts";
 import { silentLogger } from "../../../api/lib/logger.ts";
 import { createTestApp, type TestApp } from "../../support/app.ts";
@@ -35,12 +35,7 @@ describe("course cache", () => {
 
   it("keeps the API answering, uncached, when Redis is unreachable", async () => {
     const course = await createPublished(t, teacher);
-    const deadRedis = new Redis({
-      url: "http://127.0.0.1:9",
-      token: "none",
-      retry: { retries: 0 },
-      enableTelemetry: false,
-    });
+    const deadRedis = createRedis({ url: "http://127.0.0.1:9", token: "none", timeoutMs: 1_000 });
     const degraded = await createTestApp({ cache: upstashCache(deadRedis, silentLogger) });
     expect((await json(await call(degraded, "GET", `/courses/${course.slug}`), 200)).id).toBe(course.id);
     expect((await json(await call(degraded, "GET", "/courses?limit=5"), 200)).items.length).toBeGreaterThan(0);

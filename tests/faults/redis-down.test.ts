@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { upstashCache } from "../../api/lib/cache/upstash.ts";
+import { silentLogger } from "../../api/lib/logger.ts";
+import { upstashRateLimiter } from "../../api/lib/ratelimit/upstash.ts";
+import { createRedis } from "../../api/lib/redis.ts";
+import { createTestApp, freshIp, type TestApp } from "../support/app.ts";
+import { createPublished } from "../support/catalog.ts";
+import { post, signUp } from "../support/identity.ts";
+import { startUpstashEmulator } from "../support/servers.ts";
+import { privateRedis } from "./private-servers.ts";
+
+/**
+ * Redis stops in the middle of traffic: reads go on from Postgres, the global
+ * limit fails open, the password-reset limit fails closed, readiness names
+ * the cache; when Redis is back, everything recovers with no restart.
+ */
+let t: TestApp;
+let redis: Awaited<ReturnType<typeof privateRedis>>;
+let emulator: Awaited<ReturnType<typeof startUpstashEmulator>>;
+let slug: string;
+
+beforeAll(async () => {
+  redis = await privateRedis();
+  emulator = await startUpstashEmulator(redis.url);
+  const client = createRedis({ url: emulator.url, token: emulator.token, timeoutMs: 200 });
+  t = await createTestApp({
+    cache: upstashCache(client, silentLogger),
+    limiter: upstashRateLimiter(client),
+    config: { rateLimitPerMinute: 1_000 },
+  });
+  const teacher = await signUp(t, { role: "teacher", verified: true });
+  slug = (await createPublished(t, teacher)).slug;
+});
+
+afterAll(async () => {
+  emulator?.process.kill();
+  await redis?.stop();
+});
+
+async function load(seconds: number) {
+  const ip = freshIp();
+  const statuses: number[] = [];
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    const batch = await Promise.all(
+      [`/api/v1/courses/${slug}`, "/api/v1/courses?limit=5", "/api/v1/categories"].map((path) =>
+        t.app.request(path, { headers: { "CF-Connecting-IP": ip } })
+      ),
+    );
+    statuses.push(...batch.map((response) => response.status));
+  }
+  return statuses;
+}
+
+describe("Redis down under load", () => {
+  it("keeps serving, fails the right limits open and closed, and recovers by itself", async () => {
+    expect((await t.app.request("/health/ready")).status).toBe(200);
+    const warm = load(1);
+    await redis.stop();
+    const during = [...(await warm), ...(await load(2))];
+    expect(during.length).toBeGreaterThan(10);
+    expect(during.every((status) => status === 200)).toBe(true);
+
+    const ready = await t.app.request("/health/ready");
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ failed: ["cache"] });
+    const reset = await post(t, "/auth/forgot-password", { email: "someone@example.test" });
+    expect(reset.status).toBe(503);
+
+    await redis.start();
+    let recovered = false;
+    for (let attempt = 0; attempt < 50 && !recovered; attempt++) {
+      recovered = (await t.app.request("/health/ready")).status === 200;
+      if (!recovered) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(recovered).toBe(true);
+    expect((await post(t, "/auth/forgot-password", { email: "someone@example.test" })).status).toBe(202);
+    const limited = await t.app.request("/api/v1/categories", { headers: { "CF-Connecting-IP": freshIp() } });
+    expect(limited.headers.get("RateLimit-Remaining")).not.toBeNull();
+    expect((await load(1)).every((status) => status === 200)).toBe(true);
+  });
+});
