@@ -16,6 +16,7 @@ import { AppError, problemBody } from "./lib/errors.ts";
 import { corsForOrigins } from "./middleware/cors.ts";
 import { globalRateLimit } from "./middleware/rate-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
+import { wrapThrownValues } from "./middleware/thrown-values.ts";
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps) {
         },
       }),
     )
+    .use(wrapThrownValues)
     .use(requestContext(deps))
     .use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }))
     .use("/api/*", corsForOrigins(deps.config.corsOrigins))

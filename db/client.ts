@@ -54,7 +54,34 @@ export function connectNeon(options: NeonOptions): Database {
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: 5_000,
   });
-  // An idle client that loses its socket must not crash the process; the next query reconnects.
+  const lost = new WeakSet<object>();
+  // A client that loses its socket (a restart, a network cut) emits "error"; unheard, that would crash the
+  // process. The query it was running rejects anyway; the client is remembered as lost so it is not reused.
   pool.on("error", () => {});
-  return { db: drizzle({ client: pool, schema }) as unknown as Db, close: () => pool.end() };
+  pool.on("connect", (client: { on(event: string, listener: () => void): unknown }) => {
+    client.on("error", () => lost.add(client));
+    client.on("end", () => lost.add(client));
+  });
+  const db = drizzle({ client: pool, schema }) as unknown as Db;
+  return { db: withSafeTransactions(db, pool, lost), close: () => pool.end() };
+}
+
+/**
+ * Drizzle's pooled transaction leaks its client when BEGIN itself fails and
+ * hands a dead client back to the pool after a connection error, so after a
+ * database restart the pool slowly fills with clients that never work. Here
+ * the transaction runs on a client we check out, and we release it — always,
+ * and destroyed if its connection was lost.
+ */
+function withSafeTransactions(db: Db, pool: Pool, lost: WeakSet<object>): Db {
+  db.transaction = (async (work, config) => {
+    const client = await pool.connect();
+    try {
+      const single = drizzle({ client, schema }) as unknown as Db;
+      return await single.transaction(work, config);
+    } finally {
+      client.release(lost.has(client) ? new Error("connection lost") : undefined);
+    }
+  }) as Db["transaction"];
+  return db;
 }

@@ -59,3 +59,25 @@ describe("health", () => {
     await unreachable.close();
   });
 });
+
+describe("database outages inside transactions", () => {
+  it("answer 503 database_unavailable, not an uncaught driver event", async () => {
+    const healthy = await createTestApp();
+    const response = await healthy.app.request("/api/v1/auth/register", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email: "outage@example.test", password: "a long enough passphrase", name: "Outage" }),
+    });
+    expect(response.status).toBe(202);
+    const unreachable = connectNeon({ url: `postgres://nobody@${deadEnd}/none`, wsProxy: `${deadEnd}/v2` });
+    const { app } = await createTestApp({ database: sharedDatabase(unreachable) });
+    const during = await app.request("/api/v1/auth/register", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email: "outage2@example.test", password: "a long enough passphrase", name: "Outage" }),
+    });
+    expect(during.status).toBe(503);
+    expect(await during.json()).toMatchObject({ code: "database_unavailable" });
+    await unreachable.close();
+  });
+});
