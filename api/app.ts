@@ -105,4 +105,13 @@ function toAppError(error: unknown): AppError {
   return new AppError(500, "internal_error", "Something went wrong on our side.");
 }
 
+/** The driver's own error under Drizzle's "Failed query": what actually went wrong. */
+function describeCause(cause: unknown): string | undefined {
+  if (cause === undefined) return undefined;
+  if (cause instanceof Error) {
+    return `${cause.name}: ${cause.message}${"code" in cause ? ` (${String(cause.code)})` : ""}`;
+  }
+  return Object.prototype.toString.call(cause);
+}
+
 export type AppType = ReturnType<typeof createApp>;
