@@ -73,7 +73,7 @@ export function createApp(deps: AppDeps) {
         requestId: c.var.requestId,
         code: appError.code,
         error: error instanceof Error
-          ? { name: error.name, message: error.message, stack: error.stack }
+          ? { name: error.name, message: error.message, cause: describeCause(error.cause), stack: error.stack }
           : String(error),
       });
     }
