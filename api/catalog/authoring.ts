@@ -76,13 +76,13 @@ export async function editorsView(deps: Deps, courseId: string, editor: AccessCl
   return getCourse(deps, courseId, editor);
 }
 
-/** Runs an edit of one course in a transaction, then drops its cached copy and answers with the fresh course. */
-export async function editCourse(
+/** Runs an edit of one course in a transaction, then drops its cached copy (under its old and new slug). */
+export async function changeCourse(
   deps: Deps,
   courseId: string,
   editor: AccessClaims,
   change: (tx: Tx, course: CourseRow) => Promise<void>,
-): Promise<Course> {
+): Promise<void> {
   const course = await deps.db.transaction(async (tx) => {
     const locked = await lockCourseForEdit(tx, courseId, editor);
     await change(tx, locked);
@@ -93,7 +93,17 @@ export async function editCourse(
   if (current && current.slug !== course.slug) {
     await invalidateCourse(deps.cache, { id: course.id, slug: current.slug });
   }
-  return editorsView(deps, course.id, editor);
+}
+
+/** changeCourse, answering with the fresh course (for endpoints whose answer is the course). */
+export async function editCourse(
+  deps: Deps,
+  courseId: string,
+  editor: AccessClaims,
+  change: (tx: Tx, course: CourseRow) => Promise<void>,
+): Promise<Course> {
+  await changeCourse(deps, courseId, editor, change);
+  return editorsView(deps, courseId, editor);
 }
 
 export async function createCourse(

@@ -7,7 +7,7 @@ import type { AccessClaims } from "../identity/access-token.ts";
 import { AppError } from "../lib/errors.ts";
 import { isId } from "../lib/ids.ts";
 import { plainText, sanitizeHtml } from "../lib/sanitize.ts";
-import { editCourse, refreshCourseCounters } from "./authoring.ts";
+import { changeCourse, editCourse, refreshCourseCounters } from "./authoring.ts";
 import type { createLessonBody, curriculumBody, updateLessonBody } from "./schemas.ts";
 import { type Course, type Lesson, toLesson } from "./views.ts";
 
@@ -54,7 +54,7 @@ async function nextPosition(tx: Tx, table: typeof courseModules | typeof lessons
 
 export async function addModule(deps: Deps, courseId: string, editor: AccessClaims, title: string) {
   let created: ModuleRow | undefined;
-  await editCourse(deps, courseId, editor, async (tx, course) => {
+  await changeCourse(deps, courseId, editor, async (tx, course) => {
     const position = await nextPosition(tx, courseModules, eq(courseModules.courseId, course.id));
     [created] = await tx.insert(courseModules).values({ courseId: course.id, title: plainText(title), position })
       .returning();
@@ -65,7 +65,7 @@ export async function addModule(deps: Deps, courseId: string, editor: AccessClai
 export async function renameModule(deps: Deps, moduleId: string, editor: AccessClaims, title: string) {
   const courseId = await courseOfModule(deps, moduleId);
   let renamed: ModuleRow | undefined;
-  await editCourse(deps, courseId, editor, async (tx) => {
+  await changeCourse(deps, courseId, editor, async (tx) => {
     await moduleInCourse(tx, moduleId, courseId);
     [renamed] = await tx.update(courseModules).set({ title: plainText(title) }).where(eq(courseModules.id, moduleId))
       .returning();
@@ -76,7 +76,7 @@ export async function renameModule(deps: Deps, moduleId: string, editor: AccessC
 /** Deleting a module deletes its lessons and the learners' progress on them; counters follow in the same transaction. */
 export async function deleteModule(deps: Deps, moduleId: string, editor: AccessClaims): Promise<void> {
   const courseId = await courseOfModule(deps, moduleId);
-  await editCourse(deps, courseId, editor, async (tx) => {
+  await changeCourse(deps, courseId, editor, async (tx) => {
     await moduleInCourse(tx, moduleId, courseId);
     await tx.delete(courseModules).where(eq(courseModules.id, moduleId));
     await refreshCourseCounters(tx, courseId);
@@ -102,7 +102,7 @@ export async function addLesson(
 ): Promise<Lesson> {
   const courseId = await courseOfModule(deps, moduleId);
   let created: LessonRow | undefined;
-  await editCourse(deps, courseId, editor, async (tx) => {
+  await changeCourse(deps, courseId, editor, async (tx) => {
     await moduleInCourse(tx, moduleId, courseId);
     const position = await nextPosition(tx, lessons, eq(lessons.moduleId, moduleId));
     const content = lessonContent(input);
@@ -123,7 +123,7 @@ export async function updateLesson(
 ): Promise<Lesson> {
   const courseId = await courseOfLesson(deps, lessonId);
   let updated: LessonRow | undefined;
-  await editCourse(deps, courseId, editor, async (tx) => {
+  await changeCourse(deps, courseId, editor, async (tx) => {
     const current = await lessonInCourse(tx, lessonId, courseId);
     const kind = input.kind ?? current.kind;
     const videoUrl = input.videoUrl === undefined ? current.videoUrl : input.videoUrl;
@@ -138,7 +138,7 @@ export async function updateLesson(
 
 export async function deleteLesson(deps: Deps, lessonId: string, editor: AccessClaims): Promise<void> {
   const courseId = await courseOfLesson(deps, lessonId);
-  await editCourse(deps, courseId, editor, async (tx) => {
+  await changeCourse(deps, courseId, editor, async (tx) => {
     await lessonInCourse(tx, lessonId, courseId);
     await tx.delete(lessons).where(eq(lessons.id, lessonId));
     await refreshCourseCounters(tx, courseId);

@@ -1,5 +1,5 @@
+export { freePort } from "../support/servers.ts";
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 
 /**
  * Child processes of the benchmark: each in its own process group, pinned to
@@ -110,15 +110,6 @@ export async function finish(child: Child, timeoutMs: number): Promise<number | 
     throw new Error(`${child.name} did not finish within ${timeoutMs / 1000} s:\n${child.output().slice(-2000)}`);
   }
   return result;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no TCP port");
-  return address.port;
 }
 
 /** Polls `url` until it answers 200, failing early if `child` exits. */
