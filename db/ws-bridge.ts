@@ -16,14 +16,16 @@ export async function startWsBridge(target: { host: string; port: number }, port
   const server = new WebSocketServer({ host: "127.0.0.1", port });
   server.on("connection", (socket) => {
     const tcp = createConnection(target);
-    const pending: Buffer[] = [];
-    tcp.on("connect", () => {
-      for (const chunk of pending.splice(0)) tcp.write(chunk);
-    });
     tcp.on("data", (data) => socket.send(data));
     tcp.on("close", () => socket.close());
     tcp.on("error", () => socket.terminate());
-    socket.on("message", (data: Buffer) => (tcp.connecting ? pending.push(data) : tcp.write(data)));
+    socket.on("message", (data: Buffer) => {
+      // A socket still connecting queues writes (and the end) in order.
+      tcp.write(data);
+      // Postgres hangs up after a Terminate; PGlite's socket server does not, and the driver waits for
+      // the server to go, so without this every closed pool would keep its connections (and slots).
+      if (endsWithTerminate(data)) tcp.end();
+    });
     socket.on("close", () => tcp.destroy());
     socket.on("error", () => tcp.destroy());
   });
@@ -41,4 +43,10 @@ export async function startWsBridge(target: { host: string; port: number }, port
         server.close(() => resolve());
       }),
   };
+}
+
+const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
+
+function endsWithTerminate(data: Buffer): boolean {
+  return data.length >= TERMINATE.length && data.subarray(data.length - TERMINATE.length).equals(TERMINATE);
 }

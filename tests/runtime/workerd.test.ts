@@ -67,6 +67,13 @@ describe("the built Worker in workerd", () => {
     expect(await page.text()).toContain(categoryName);
   });
 
+  it("gives every request's connections back (more requests than the embedded server has slots)", async () => {
+    for (let request = 0; request < 30; request++) {
+      const path = request % 2 === 0 ? "/" : "/api/v1/courses";
+      expect((await fetch(`${server.url}${path}`)).status, path).toBe(200);
+    }
+  });
+
   it("signs a learner up (the email delivered through the queue) and in", async () => {
     const email = `workerd-${crypto.randomUUID().slice(0, 8)}@example.test`;
     const credentials = { email, password: "a passphrase in workerd" };
