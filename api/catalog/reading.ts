@@ -16,7 +16,7 @@ export function canManage(viewer: Viewer, course: { teacherId: string }): boolea
 }
 
 async function loadCourse({ db }: Pick<Deps, "db">, where: { id: string } | { slug: string }) {
-  const [summary] = await selectSummaries(db).where(
+  const [summary] = await selectSummaries(db, { description: sql<string>`${courses.description}` }).where(
     "id" in where ? eq(courses.id, where.id) : eq(courses.slug, where.slug),
   );
   if (!summary) return undefined;
@@ -32,7 +32,7 @@ async function loadCourse({ db }: Pick<Deps, "db">, where: { id: string } | { sl
   ]);
   const course: Course = {
     ...toSummary(summary),
-    description: summary.course.description,
+    description: summary.description,
     updatedAt: summary.course.updatedAt.toISOString(),
     modules: moduleRows.map((module) => ({
       id: module.id,

@@ -53,23 +53,27 @@ export interface Lesson {
   position: number;
 }
 
+/** The description and the search documents are long: only a course page, or search's indexes, read them. */
+const { description: _description, descriptionText: _text, titleWords: _title, searchWords: _words, ...listed } =
+  getTableColumns(courses);
+
 /** The columns every course listing selects: the course, its category and its teacher's public name. */
 export const summaryColumns = {
-  course: getTableColumns(courses),
+  course: listed,
   categorySlug: categories.slug,
   categoryName: categories.name,
   teacherName: users.name,
 };
 
 export type SummaryRow = {
-  course: CourseRow;
+  course: Omit<CourseRow, "description" | "descriptionText" | "titleWords" | "searchWords">;
   categorySlug: string;
   categoryName: string;
   teacherName: string;
 };
 
 /** Listing query with the joins `summaryColumns` needs, plus any computed columns; callers add where/order/limit. */
-export function selectSummaries<Extra extends Record<string, SQL>>(db: Executor, extra?: Extra) {
+export function selectSummaries<Extra extends Record<string, SQL | SQL.Aliased>>(db: Executor, extra?: Extra) {
   return db
     .select({ ...summaryColumns, ...(extra as Extra) })
     .from(courses)

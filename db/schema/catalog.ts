@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, numeric, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  numeric,
+  pgEnum,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { createdAt, id, timestampTz, updatedAt } from "./columns.ts";
 import { users } from "./identity.ts";
 
@@ -15,6 +27,16 @@ export const categories = pgTable(
   (t) => [uniqueIndex("categories_slug_key").on(t.slug)],
 );
 
+/** Postgres full-text document; only ever written by generated columns, and never selected by the app. */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+/**
+ * Search splits words with Postgres' language-neutral `simple` parser (course
+ * content is written in any language, and English stemming would mangle
+ * Russian), so the query, the documents and the lexicon all agree on words.
+ */
+const words = (source: ReturnType<typeof sql>) => sql`to_tsvector('simple'::regconfig, ${source})`;
+
 export const courseStatus = pgEnum("course_status", ["draft", "published"]);
 export const courseLevel = pgEnum("course_level", ["beginner", "intermediate", "advanced"]);
 
@@ -29,7 +51,7 @@ export const courses = pgTable(
     subtitle: text("subtitle"),
     /** Sanitized HTML, as served. */
     description: text("description").notNull().default(""),
-    /** The description without markup: what fuzzy search reads, so tags never count as matches. */
+    /** The description without markup: what search reads, so tags never count as matches. */
     descriptionText: text("description_text").notNull().default(""),
     status: courseStatus("status").notNull().default("draft"),
     level: courseLevel("level").notNull(),
@@ -43,6 +65,12 @@ export const courses = pgTable(
     publishedAt: timestampTz("published_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** The title's words: a search match here ranks above matches elsewhere. */
+    titleWords: tsvector("title_words").generatedAlwaysAs(() => words(sql`title`)).notNull(),
+    /** Every searchable word: title, subtitle and the description's text. */
+    searchWords: tsvector("search_words").generatedAlwaysAs(() =>
+      words(sql`title || ' ' || coalesce(subtitle, '') || ' ' || description_text`)
+    ).notNull(),
   },
   (t) => [
     uniqueIndex("courses_slug_key").on(t.slug),
@@ -55,8 +83,8 @@ export const courses = pgTable(
       sql`${t.status} = 'published'`,
     ),
     index("courses_published_price_idx").on(t.priceCents, t.id).where(sql`${t.status} = 'published'`),
-    index("courses_title_trgm_idx").using("gin", t.title.op("gin_trgm_ops")),
-    index("courses_description_trgm_idx").using("gin", t.descriptionText.op("gin_trgm_ops")),
+    index("courses_title_words_idx").using("gin", t.titleWords),
+    index("courses_search_words_idx").using("gin", t.searchWords),
     index("courses_title_prefix_idx").using("btree", sql`lower(${t.title}) text_pattern_ops`),
     check("courses_price_non_negative", sql`${t.priceCents} >= 0`),
     check("courses_currency_iso", sql`${t.currency} ~ '^[A-Z]{3}$'`),
@@ -107,4 +135,16 @@ export const lessons = pgTable(
     check("lessons_duration_non_negative", sql`${t.durationSec} >= 0`),
     check("lessons_video_has_url", sql`${t.kind} = 'text' or ${t.videoUrl} is not null`),
   ],
+);
+
+/**
+ * Every word of every course's title, subtitle and description (kept by a
+ * trigger on courses), trigram-indexed: search corrects a misspelled query
+ * word to the nearest real words here, then matches those words exactly.
+ * Words are never removed: a stale one only corrects to nothing.
+ */
+export const searchLexicon = pgTable(
+  "search_lexicon",
+  { word: text("word").primaryKey() },
+  (t) => [index("search_lexicon_word_trgm_idx").using("gin", t.word.op("gin_trgm_ops"))],
 );

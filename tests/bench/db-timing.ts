@@ -1,5 +1,8 @@
 import { asc, eq, type SQL, sql } from "drizzle-orm";
-import { catalogQuery, prepareSearch } from "../../api/catalog/listing.ts";
+import type { Pool } from "@neondatabase/serverless";
+import { drizzle } from "drizzle-orm/neon-serverless";
+import { listCourses } from "../../api/catalog/listing.ts";
+import * as schema from "../../db/schema/index.ts";
 import { listCoursesQuery } from "../../api/catalog/schemas.ts";
 import { selectSummaries } from "../../api/catalog/views.ts";
 import type { Db, Executor } from "../../db/client.ts";
@@ -57,9 +60,8 @@ const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatM
 
 type ExplainRow = { "QUERY PLAN": [{ Plan: PlanNode; "Execution Time": number; "Planning Time": number }] };
 
-async function explain(executor: Executor, query: SQL): Promise<Explained> {
-  const result = await executor.execute<ExplainRow>(sql`explain (analyze, format json) ${query}`);
-  const [root] = result.rows[0]!["QUERY PLAN"];
+function explained(row: ExplainRow): Explained {
+  const [root] = row["QUERY PLAN"];
   return {
     executionMs: root["Execution Time"],
     planningMs: root["Planning Time"],
@@ -69,21 +71,66 @@ async function explain(executor: Executor, query: SQL): Promise<Explained> {
   };
 }
 
+async function explain(executor: Executor, query: SQL): Promise<Explained> {
+  const result = await executor.execute<ExplainRow>(sql`explain (analyze, format json) ${query}`);
+  return explained(result.rows[0]!);
+}
+
+async function explainStatement(client: Pool, statement: Statement): Promise<Explained> {
+  const result = await client.query<ExplainRow>(`explain (analyze, format json) ${statement.text}`, statement.params);
+  return explained(result.rows[0]!);
+}
+
+const sum = (parts: Explained[]): Explained => ({
+  executionMs: parts.reduce((total, part) => total + part.executionMs, 0),
+  planningMs: parts.reduce((total, part) => total + part.planningMs, 0),
+  seqScans: parts.flatMap((part) => part.seqScans),
+});
+
 const sqlOf = (query: unknown) => (query as { getSQL(): SQL }).getSQL();
 
-/** The exact select listCourses runs, in a transaction that set the similarity threshold when it searches. */
-function catalogUnit(params: Params): Unit {
-  const query = listCoursesQuery.parse(params);
+/** A statement as the driver received it: text with $n placeholders, and the values. */
+interface Statement {
+  text: string;
+  params: unknown[];
+}
+
+/**
+ * Every statement listCourses sends for these parameters (a search sends
+ * several: the lexicon lookup, then one per relevance tier it needs),
+ * recorded by Drizzle's logger on the bench's own pool.
+ */
+async function statementsOf(db: Db, params: Params): Promise<Statement[]> {
+  const statements: Statement[] = [];
+  const client = (db as unknown as { $client: Pool }).$client;
+  const recorder = drizzle({
+    client,
+    schema,
+    logger: { logQuery: (text, values) => statements.push({ text, params: values }) },
+  }) as unknown as Db;
+  await listCourses({ db: recorder }, listCoursesQuery.parse(params));
+  return statements;
+}
+
+/** What listCourses runs, statement by statement, summed. */
+async function catalogUnit(db: Db, params: Params): Promise<Unit> {
   const label = new URLSearchParams(params).toString().replace(/cursor=[^&]+/, "cursor=…");
+  const statements = await statementsOf(db, params);
+  const client = (db as unknown as { $client: Pool }).$client;
   return {
     label: decodeURIComponent(label),
-    run: (db) =>
-      db.transaction(async (tx) => {
-        const { select, fuzzy } = catalogQuery(tx, query);
-        if (fuzzy) await prepareSearch(tx);
-        return explain(tx, sqlOf(select));
-      }),
+    run: async () => {
+      const parts: Explained[] = [];
+      for (const statement of statements) parts.push(await explainStatement(client, statement));
+      return sum(parts);
+    },
   };
+}
+
+async function catalogUnits(db: Db, list: Params[]): Promise<Unit[]> {
+  const units: Unit[] = [];
+  for (const params of list) units.push(await catalogUnit(db, params));
+  return units;
 }
 
 /** What getCourse runs for a slug the cache does not have: the summary by slug, then modules and lessons by id. */
@@ -101,11 +148,7 @@ async function courseUnit(db: Db, slug: string): Promise<Unit> {
     run: async (runner) => {
       const parts: Explained[] = [];
       for (const query of queries) parts.push(await explain(runner, query));
-      return {
-        executionMs: parts.reduce((sum, part) => sum + part.executionMs, 0),
-        planningMs: parts.reduce((sum, part) => sum + part.planningMs, 0),
-        seqScans: parts.flatMap((part) => part.seqScans),
-      };
+      return sum(parts);
     },
   };
 }
@@ -161,8 +204,8 @@ export async function measureDatabase(db: Db, workload: Workload, passes: number
   const courseUnits: Unit[] = [];
   for (const slug of workload.slugs) courseUnits.push(await courseUnit(db, slug));
   return [
-    await measure(db, "search", workload.search.map(catalogUnit), passes, workload.searchKinds),
-    await measure(db, "filtered list", workload.list.map(catalogUnit), passes),
+    await measure(db, "search", await catalogUnits(db, workload.search), passes, workload.searchKinds),
+    await measure(db, "filtered list", await catalogUnits(db, workload.list), passes),
     await measure(db, "course by slug", courseUnits, passes),
   ];
 }

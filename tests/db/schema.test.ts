@@ -50,6 +50,7 @@ describe("migrations", () => {
       "refresh_token_families",
       "refresh_tokens",
       "reviews",
+      "search_lexicon",
       "users",
       "webhook_events",
     ]);

@@ -166,6 +166,27 @@ describe("search", () => {
     expect(await search("typscript", "&sort=newest")).toEqual([made.rust, made.ts]);
   });
 
+  it("learns the words of new and edited courses at once (misspelled, in any word order)", async () => {
+    const course = await createPublished(t, teacher, {
+      categorySlug: searchCategory,
+      title: "Quokka Husbandry",
+      description: "<p>Daily care of marsupials.</p>",
+      lessons: 1,
+    });
+    expect(await search("marsupails quoka")).toEqual([course.id]);
+    await json(
+      await call(t, "PATCH", `/courses/${course.id}`, teacher, { description: "<p>Feeding wombats.</p>" }),
+      200,
+    );
+    expect(await search("wombts")).toEqual([course.id]);
+    expect(await search("marsupials")).toEqual([]);
+  });
+
+  it("ignores words the catalog has nothing like, and finds nothing when no word is known", async () => {
+    expect(await search("typscript zzxqv")).toEqual(await search("typscript"));
+    expect(await search("zzxqv")).toEqual([]);
+  });
+
   it("finds nothing in drafts", async () => {
     await t.db.update(courses).set({ status: "draft" }).where(inArray(courses.id, [made.cook!]));
     expect(await search("cooking")).toEqual([]);

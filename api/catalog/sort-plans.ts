@@ -1,0 +1,59 @@
+import { and, asc, desc, eq, gt, type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
+import { categories, courses } from "../../db/schema/index.ts";
+import type { ListCoursesQuery, Sort } from "./schemas.ts";
+import type { SummaryRow } from "./views.ts";
+
+export interface SortPlan {
+  order: SQL[];
+  key: (row: SummaryRow) => unknown[];
+  after: (cursor: unknown[]) => SQL | undefined;
+  cursorShape: z.ZodType<unknown[]>;
+}
+
+export const idShape = z.uuid();
+export const ratingShape = z.string().regex(/^\d+(\.\d+)?$/);
+
+/** Each sort's order, cursor position and "after the cursor" condition; ties always broken by id. */
+export function plan(sort: Exclude<Sort, "relevance">): SortPlan {
+  switch (sort) {
+    case "newest":
+      return {
+        order: [desc(courses.publishedAt), desc(courses.id)],
+        key: (row) => [row.course.publishedAt?.toISOString(), row.course.id],
+        after: ([at, id]) => sql`(${courses.publishedAt}, ${courses.id}) < (${at}::timestamptz, ${id}::uuid)`,
+        cursorShape: z.tuple([z.iso.datetime(), idShape]),
+      };
+    case "rating":
+      return {
+        order: [desc(courses.avgRating), desc(courses.id)],
+        key: (row) => [String(row.course.avgRating), row.course.id],
+        after: ([value, id]) => sql`(${courses.avgRating}, ${courses.id}) < (${value}::numeric, ${id}::uuid)`,
+        cursorShape: z.tuple([ratingShape, idShape]),
+      };
+    case "price_asc":
+      return {
+        order: [asc(courses.priceCents), asc(courses.id)],
+        key: (row) => [row.course.priceCents, row.course.id],
+        after: ([price, id]) => sql`(${courses.priceCents}, ${courses.id}) > (${price}::int, ${id}::uuid)`,
+        cursorShape: z.tuple([z.number().int(), idShape]),
+      };
+    case "price_desc":
+      return {
+        order: [desc(courses.priceCents), desc(courses.id)],
+        key: (row) => [row.course.priceCents, row.course.id],
+        after: ([price, id]) => sql`(${courses.priceCents}, ${courses.id}) < (${price}::int, ${id}::uuid)`,
+        cursorShape: z.tuple([z.number().int(), idShape]),
+      };
+  }
+}
+
+/** The filters every listing applies: published courses, and the category, level and price asked for. */
+export function catalogFilters(query: ListCoursesQuery): SQL | undefined {
+  return and(
+    eq(courses.status, "published"),
+    query.category ? eq(categories.slug, query.category) : undefined,
+    query.level ? eq(courses.level, query.level) : undefined,
+    query.free === undefined ? undefined : query.free ? eq(courses.priceCents, 0) : gt(courses.priceCents, 0),
+  );
+}
