@@ -27,7 +27,7 @@ for (const file of process.argv.slice(2)) {
   skipped += report.numPendingTests + report.numTodoTests;
   console.log(`${file}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
 }
-console.log(
-  skipped > 0 ? `${passed} passed, ${failed} failed, ${skipped} skipped` : `${passed} passed, ${failed} failed`,
-);
+if (skipped > 0) console.log(`${skipped} skipped`);
+// The last line is exactly what CI reads.
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
