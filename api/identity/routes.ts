@@ -15,7 +15,7 @@ import {
   tokenBody,
   updateMeBody,
 } from "./schemas.ts";
-import { login, logout, refresh, type Session } from "./sessions.ts";
+import { becomeTeacher, login, logout, refresh, type Session } from "./sessions.ts";
 
 export const REFRESH_COOKIE = "refresh_token";
 const COOKIE_PATH = "/api/v1/auth";
@@ -112,4 +112,8 @@ export const meRoutes = new Hono<AuthEnv>()
   })
   .patch("/", validate("json", updateMeBody), async (c) => {
     return c.json({ user: await updateMe(c.var.deps, c.var.user.userId, c.req.valid("json")) });
+  })
+  .post("/teacher", async (c) => {
+    c.header("Cache-Control", "private, no-store");
+    return c.json(await becomeTeacher(c.var.deps, c.var.user.userId));
   });

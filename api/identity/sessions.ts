@@ -7,7 +7,7 @@ import { AppError } from "../lib/errors.ts";
 import { hashPassword, verifyPassword } from "../lib/password.ts";
 import type { RateLimitRule } from "../lib/ratelimit/ratelimit.ts";
 import { signAccessToken, type SigningKeys } from "./access-token.ts";
-import { findUser, type UserView, userView } from "./accounts.ts";
+import { findUser, meView, type UserView, userView } from "./accounts.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -208,4 +208,16 @@ export async function logout(deps: Deps, token: string): Promise<void> {
         sql`${refreshTokenFamilies.id} = (select ${refreshTokens.familyId} from ${refreshTokens} where ${refreshTokens.tokenHash} = ${tokenHash})`,
       ),
     );
+}
+
+/**
+ * A learner who wants to teach becomes a teacher at once (teachers and
+ * admins stay what they are). The answer carries an access token with the new
+ * role, so the studio opens without waiting for the next refresh.
+ */
+export async function becomeTeacher(deps: Deps, userId: string) {
+  const [promoted] = await deps.db.update(users).set({ role: "teacher" })
+    .where(and(eq(users.id, userId), eq(users.role, "student"))).returning();
+  const user = promoted ?? await findUser(deps, userId);
+  return { user: meView(user), ...await accessTokenFor(deps, user) };
 }

@@ -15,6 +15,7 @@ export const ROUTES: { method: string; path: string; auth?: "student" | "teacher
   { method: "POST", path: "/api/v1/auth/reset-password" },
   { method: "GET", path: "/api/v1/me", auth: "student" },
   { method: "PATCH", path: "/api/v1/me", auth: "student" },
+  { method: "POST", path: "/api/v1/me/teacher", auth: "student" },
   { method: "GET", path: "/api/v1/categories" },
   { method: "GET", path: "/api/v1/courses" },
   { method: "GET", path: "/api/v1/courses/:idOrSlug" },

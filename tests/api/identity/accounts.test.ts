@@ -188,6 +188,24 @@ describe("me", () => {
     ]);
   });
 
+  it("turns a learner into a teacher, with a token that carries the role; teachers and admins stay", async () => {
+    const learner = await signUp(t, { verified: true });
+    const becoming = await t.app.request("/api/v1/me/teacher", { method: "POST", headers: bearer(learner) });
+    expect(becoming.status).toBe(200);
+    const body = await becoming.json();
+    expect(body.user).toMatchObject({ id: learner.id, role: "teacher" });
+    const studio = await t.app.request("/api/v1/teacher/courses", {
+      headers: { Authorization: `Bearer ${body.accessToken}` },
+    });
+    expect(studio.status).toBe(200);
+    expect((await t.app.request("/api/v1/me/teacher", { method: "POST", headers: bearer(learner) })).status).toBe(200);
+
+    const admin = await signUp(t, { role: "admin" });
+    const stays = await t.app.request("/api/v1/me/teacher", { method: "POST", headers: bearer(admin) });
+    expect((await stays.json()).user.role).toBe("admin");
+    expect((await t.app.request("/api/v1/me/teacher", { method: "POST" })).status).toBe(401);
+  });
+
   it("answers 401 without a token", async () => {
     const response = await t.app.request("/api/v1/me");
     expect(response.status).toBe(401);
