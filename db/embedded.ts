@@ -48,7 +48,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions = {
     });
     await server.start();
     const { port } = new URL(`tcp://${server.getServerConn()}`);
-    const bridge = await startWsBridge({ host: "127.0.0.1", port: Number(port) });
+    // PGlite is one session behind every socket: clients must take turns (see WsBridgeOptions).
+    const bridge = await startWsBridge({ host: "127.0.0.1", port: Number(port) }, { oneAtATime: true });
     const socketServer = server;
     return {
       databaseUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
