@@ -44,6 +44,8 @@ export default defineConfig({
   }),
   // Astro's sessions would need a KV namespace; the API keeps its own state.
   session: false,
+  // Static pages as /login.html served at /login: the same addresses as on-demand pages, with no redirect to /login/.
+  build: { format: "file" },
   integrations: [preact(), wranglerRedirectAtRepoRoot()],
   vite: {
     // Listed up front so `astro dev` never re-optimizes Preact mid-session: a late

@@ -1,0 +1,21 @@
+import { t } from "./en.ts";
+
+/** The UI locale; numbers, money and dates follow it, course content keeps its own language. */
+export const LOCALE = "en";
+
+export function formatPrice(priceCents: number, currency: string): string {
+  if (priceCents === 0) return t("course.free");
+  return new Intl.NumberFormat(LOCALE, { style: "currency", currency }).format(priceCents / 100);
+}
+
+export function formatDate(iso: string): string {
+  return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium" }).format(new Date(iso));
+}
+
+export function formatRating(rating: number): string {
+  return new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(rating);
+}
+
+export function formatMinutes(durationSec: number): string {
+  return t("course.minutes", { minutes: Math.max(1, Math.round(durationSec / 60)) });
+}

@@ -1,0 +1,36 @@
+import { t } from "../../i18n/en.ts";
+import { Field, FormError, safeNextPath, useSubmit } from "../lib/forms.tsx";
+import { login } from "../lib/session.ts";
+import { withIslandShell } from "../lib/query.tsx";
+
+/** Signs in and returns to `?next=` (a same-site path), else to My learning. */
+function LoginForm() {
+  const { busy, failure, onSubmit } = useSubmit(async ({ email = "", password = "" }) => {
+    await login(email, password);
+    location.assign(safeNextPath(new URLSearchParams(location.search).get("next")));
+  });
+  return (
+    <form class="form-card" method="post" onSubmit={onSubmit}>
+      <h1>{t("auth.loginTitle")}</h1>
+      <FormError failure={failure} />
+      <Field name="email" label={t("auth.email")} type="email" autocomplete="email" required failure={failure} />
+      <Field
+        name="password"
+        label={t("auth.password")}
+        type="password"
+        autocomplete="current-password"
+        required
+        failure={failure}
+      />
+      <button type="submit" class="button block" disabled={busy}>{t("auth.loginSubmit")}</button>
+      <p>
+        <a href="/forgot-password">{t("auth.forgot")}</a>
+      </p>
+      <p>
+        {t("auth.noAccount")} <a href="/register">{t("nav.register")}</a>
+      </p>
+    </form>
+  );
+}
+
+export default withIslandShell(LoginForm);

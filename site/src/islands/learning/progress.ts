@@ -1,0 +1,73 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/preact-query";
+import { api, ApiError, call } from "../lib/api.ts";
+
+export type CourseProgress = Awaited<ReturnType<typeof fetchProgress>>;
+
+const progressKey = (courseId: string) => ["progress", courseId] as const;
+
+function fetchProgress(courseId: string) {
+  return call(api.courses[":id"].progress.$get({ param: { id: courseId } }));
+}
+
+/** The learner's progress in a course, or null when they are not enrolled (403 not_enrolled). */
+export function useCourseProgress(courseId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: progressKey(courseId),
+    queryFn: async () => {
+      try {
+        return await fetchProgress(courseId);
+      } catch (error) {
+        if (error instanceof ApiError && error.code === "not_enrolled") return null;
+        throw error;
+      }
+    },
+    enabled,
+  });
+}
+
+/** Puts a progress answer (after enrolling, say) into the cache. */
+export function useSetProgress(courseId: string) {
+  const queryClient = useQueryClient();
+  return (progress: CourseProgress | null) => queryClient.setQueryData(progressKey(courseId), progress);
+}
+
+/** The first lesson, in curriculum order, not completed yet: where "continue" goes. */
+export function nextLessonId(lessonIds: readonly string[], completed: readonly string[]): string | undefined {
+  const done = new Set(completed);
+  return lessonIds.find((id) => !done.has(id));
+}
+
+/**
+ * Marks a lesson complete: the tick and the progress bar move at once and
+ * move back, with the error kept for the page to show, if the server refuses.
+ */
+export function useCompleteLesson(courseId: string) {
+  const queryClient = useQueryClient();
+  const key = progressKey(courseId);
+  const mutationKey = ["complete", courseId];
+  return useMutation({
+    mutationKey,
+    mutationFn: (lessonId: string) => call(api.lessons[":id"].complete.$post({ param: { id: lessonId } })),
+    onMutate: async (lessonId) => {
+      await queryClient.cancelQueries({ queryKey: key });
+      const before = queryClient.getQueryData<CourseProgress | null>(key);
+      if (before && !before.completedLessonIds.includes(lessonId)) {
+        const completedLessons = before.completedLessons + 1;
+        queryClient.setQueryData<CourseProgress>(key, {
+          ...before,
+          completedLessonIds: [...before.completedLessonIds, lessonId],
+          completedLessons,
+          progressPercent: before.totalLessons === 0
+            ? 0
+            : Math.min(100, Math.floor((100 * completedLessons) / before.totalLessons)),
+        });
+      }
+      return { before };
+    },
+    onError: (_error, _lessonId, context) => queryClient.setQueryData(key, context?.before),
+    // Answers to quick successive clicks can arrive out of order: once the last one is in, ask for the truth.
+    onSettled: () => {
+      if (queryClient.isMutating({ mutationKey }) === 1) void queryClient.invalidateQueries({ queryKey: key });
+    },
+  });
+}

@@ -1,0 +1,138 @@
+/**
+ * Who is signed in, for every island on the page. The access token lives in
+ * memory only (api.ts); the HttpOnly refresh cookie restores it on each page
+ * load. A localStorage flag only remembers *that* a session may exist, so
+ * visitors who never signed in cost no refresh request, and a sign-out in one
+ * tab signs the others out too.
+ */
+import { useEffect, useState } from "preact/hooks";
+import {
+  api,
+  ApiError,
+  call,
+  clearAccessToken,
+  hasAccessToken,
+  onSessionEnded,
+  refreshAccessToken,
+  setAccessToken,
+} from "./api.ts";
+
+export type Role = "student" | "teacher" | "admin";
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  emailVerified: boolean;
+}
+
+export type Session =
+  | { status: "loading" }
+  | { status: "anonymous"; reason?: "ended" }
+  | { status: "authenticated"; user: SessionUser };
+
+const SIGNED_IN_FLAG = "lectern.signedIn";
+
+let current: Session = { status: "loading" };
+const listeners = new Set<(session: Session) => void>();
+let restoring: Promise<Session> | undefined;
+
+function publish(next: Session): void {
+  current = next;
+  for (const listener of listeners) listener(next);
+}
+
+function remember(signedIn: boolean): void {
+  try {
+    if (signedIn) localStorage.setItem(SIGNED_IN_FLAG, "1");
+    else localStorage.removeItem(SIGNED_IN_FLAG);
+  } catch {
+    // Storage can be disabled; the session still works for this page.
+  }
+}
+
+function mayHaveSession(): boolean {
+  try {
+    return localStorage.getItem(SIGNED_IN_FLAG) === "1";
+  } catch {
+    return true;
+  }
+}
+
+function end(reason?: "ended"): void {
+  clearAccessToken();
+  remember(false);
+  publish(reason ? { status: "anonymous", reason } : { status: "anonymous" });
+}
+
+onSessionEnded(() => end("ended"));
+
+if (typeof document !== "undefined") {
+  globalThis.addEventListener("storage", (event) => {
+    if (event.key === SIGNED_IN_FLAG && event.newValue === null && current.status === "authenticated") end();
+  });
+}
+
+export function getSession(): Session {
+  return current;
+}
+
+export function subscribe(listener: (session: Session) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** The session as known after restoring it from the refresh cookie (once per page, shared by every island). */
+export function restoreSession(): Promise<Session> {
+  restoring ??= (async () => {
+    if (!mayHaveSession()) {
+      publish({ status: "anonymous" });
+      return current;
+    }
+    try {
+      if (!hasAccessToken() && !(await refreshAccessToken())) return current;
+      const user = await call(api.me.$get());
+      publish({ status: "authenticated", user });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) end("ended");
+      else publish({ status: "anonymous" });
+    }
+    return current;
+  })();
+  return restoring;
+}
+
+export async function login(email: string, password: string): Promise<SessionUser> {
+  const session = await call(api.auth.login.$post({ json: { email, password } }));
+  setAccessToken(session.accessToken, session.expiresIn);
+  remember(true);
+  restoring = Promise.resolve({ status: "authenticated", user: session.user });
+  publish({ status: "authenticated", user: session.user });
+  return session.user;
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await fetch("/api/v1/auth/logout", { method: "POST", credentials: "same-origin" });
+  } finally {
+    restoring = Promise.resolve({ status: "anonymous" });
+    end();
+  }
+}
+
+/** Replaces the signed-in user's profile after an edit, so every island shows the new one. */
+export function updateSessionUser(user: SessionUser): void {
+  if (current.status === "authenticated") publish({ status: "authenticated", user });
+}
+
+/** The session for a component: starts restoring it on mount and re-renders on every change. */
+export function useSession(): Session {
+  const [session, setSession] = useState(current);
+  useEffect(() => {
+    const unsubscribe = subscribe(setSession);
+    void restoreSession().then(setSession);
+    return unsubscribe;
+  }, []);
+  return session;
+}

@@ -1,0 +1,37 @@
+/**
+ * What on-demand pages share: cache policies, and reading through the API's
+ * services in-process (a Worker cannot fetch its own origin) with failures
+ * turned into a status the page can show instead of a crash.
+ */
+import { env } from "cloudflare:workers";
+import type { Deps } from "../../../api/deps.ts";
+import { AppError } from "../../../api/lib/errors.ts";
+import { withServices } from "../../../api/worker-api.ts";
+
+/** The API's public catalog policy: browsers 1 minute, the edge 5 (freshness without rebuilds), then revalidation. */
+export const PUBLIC_CACHE = "public, max-age=60, s-maxage=300, stale-while-revalidate=600";
+/** Pages about one signed-in person, or that must never be stored. */
+export const PRIVATE_CACHE = "private, no-store";
+
+export type Failure = "not_found" | "bad_request" | "unavailable";
+export type Loaded<T> = { ok: true; value: T } | { ok: false; failure: Failure };
+
+const STATUS: Record<Failure, number> = { not_found: 404, bad_request: 400, unavailable: 503 };
+
+export async function load<T>(work: (deps: Deps) => Promise<T>): Promise<Loaded<T>> {
+  try {
+    return { ok: true, value: await withServices(env, work) };
+  } catch (error) {
+    if (error instanceof AppError && error.status === 404) return { ok: false, failure: "not_found" };
+    if (error instanceof AppError && error.status === 422) return { ok: false, failure: "bad_request" };
+    console.error(JSON.stringify({ level: "error", message: "page data unavailable", error: String(error) }));
+    return { ok: false, failure: "unavailable" };
+  }
+}
+
+/** Sets the response's status and caching for a failed load: errors are never cached at the edge. */
+export function applyFailure(response: ResponseInit & { headers: Headers }, failure: Failure): void {
+  response.status = STATUS[failure];
+  response.headers.set("Cache-Control", PRIVATE_CACHE);
+  if (failure === "unavailable") response.headers.set("Retry-After", "5");
+}

@@ -1,0 +1,21 @@
+import type { APIRoute } from "astro";
+import { PUBLIC_CACHE } from "../lib/pages.ts";
+
+export const prerender = false;
+
+/** Crawlers may read the catalogue; personal pages, the player and the API are not for them. */
+const PRIVATE_PATHS = ["/api/", "/learn/", "/my", "/notifications", "/account", "/checkout/"];
+
+export const GET: APIRoute = ({ url }) => {
+  const body = [
+    "User-agent: *",
+    "Allow: /",
+    ...PRIVATE_PATHS.map((path) => `Disallow: ${path}`),
+    "",
+    `Sitemap: ${url.origin}/sitemap.xml`,
+    "",
+  ].join("\n");
+  return new Response(body, {
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": PUBLIC_CACHE },
+  });
+};

@@ -1,0 +1,84 @@
+/** Accounts for browser tests: new ones registered and verified through the dev mailbox, or the seeded demo ones. */
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
+import { apiJson, baseUrl } from "./stack.ts";
+
+export interface Account {
+  email: string;
+  password: string;
+  name: string;
+}
+
+export type Credentials = Pick<Account, "email" | "password">;
+
+/** The seeded demo accounts (db/seed/demo.ts). */
+export const DEMO = {
+  student: { email: "student@lectern.dev", password: "learn-lectern-2026" },
+  teacher: { email: "teacher@lectern.dev", password: "teach-lectern-2026" },
+} as const satisfies Record<string, Credentials>;
+
+export function newAccount(label = "learner"): Account {
+  const id = crypto.randomUUID().slice(0, 8);
+  return { email: `${label}-${id}@example.test`, password: `a long passphrase ${id}`, name: `E2E ${label} ${id}` };
+}
+
+/** The newest link to `path` (e.g. "/verify-email") in the dev mailbox of `email`, waiting for it to arrive. */
+export async function mailLink(email: string, path: string): Promise<string> {
+  const pattern = new RegExp(`${baseUrl().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}${path}\\?token=[\\w%.-]+`);
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const mailbox = await apiJson<{ items: { text: string }[] }>(`/dev/mail?to=${encodeURIComponent(email)}`);
+    const link = mailbox.items.map((mail) => pattern.exec(mail.text)?.[0]).find(Boolean);
+    if (link) return link;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`no ${path} link was mailed to ${email}`);
+}
+
+/**
+ * A new, verified account. With a page it goes through the site (register
+ * form, the mailed link opened in the browser); without one, through the API.
+ */
+export async function registerAndVerify(
+  page?: Page,
+  options: { role?: "student" | "teacher"; account?: Account } = {},
+): Promise<Account> {
+  const account = options.account ?? newAccount(options.role ?? "learner");
+  if (!page) {
+    await apiJson("/auth/register", {
+      method: "POST",
+      body: JSON.stringify({ ...account, role: options.role ?? "student" }),
+    });
+    const token = new URL(await mailLink(account.email, "/verify-email")).searchParams.get("token");
+    await apiJson("/auth/verify-email", { method: "POST", body: JSON.stringify({ token }) });
+    return account;
+  }
+  await page.goto("/register");
+  await page.getByLabel("Your name").fill(account.name);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  if (options.role === "teacher") await page.getByLabel("I want to teach on Lectern").check();
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByText("Check your inbox").waitFor();
+  await page.goto(await mailLink(account.email, "/verify-email"));
+  await page.getByText("Your email address is confirmed").waitFor();
+  return account;
+}
+
+/** Signs in through the login form and waits for the header to show the account menu. */
+export async function logIn(page: Page, account: Credentials, returnTo = "/"): Promise<void> {
+  await page.goto(`/login?next=${encodeURIComponent(returnTo)}`);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL((url) => url.pathname === returnTo);
+  await expect.poll(() => page.getByRole("button", { name: /Account menu/ }).count()).toBe(1);
+}
+
+/** An access token for API calls made on a user's behalf outside the browser. */
+export async function apiToken(account: Credentials): Promise<string> {
+  const session = await apiJson<{ accessToken: string }>("/auth/login", {
+    method: "POST",
+    body: JSON.stringify({ email: account.email, password: account.password, client: "native" }),
+  });
+  return session.accessToken;
+}
