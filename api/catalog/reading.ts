@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { courseModules, courses, enrollments, lessons } from "../../db/schema/index.ts";
+import { courseModules, courses, earningsLedger, enrollments, lessons } from "../../db/schema/index.ts";
 import type { Deps } from "../deps.ts";
 import type { AccessClaims } from "../identity/access-token.ts";
 import { decodeCursor, type Page, type pageQuery, toPage } from "../lib/cursor.ts";
@@ -115,14 +115,33 @@ export async function getLesson({ db }: Pick<Deps, "db">, lessonId: string, view
 
 const teacherCursor = z.tuple([z.iso.datetime(), z.uuid()]);
 
-/** The teacher's own courses, drafts included, most recently created first. */
+/** What the studio shows beside each of a teacher's courses. */
+export interface TeacherCourse extends CourseSummary {
+  /** Learners with access now (refunded enrollments do not count). */
+  enrollmentsCount: number;
+  /** The course's ledger in its own currency: sales less refunds, before and after the platform fee. */
+  revenue: { currency: string; grossCents: number; netCents: number };
+}
+
+// Correlated subqueries over indexed columns (enrollments.course_id, earnings_ledger.course_id): a page is at most 50
+// courses, so this stays cheap without a counter column to keep in step.
+const teacherStats = {
+  enrollmentsCount: sql<number>`(select count(*)::int from ${enrollments}
+    where ${enrollments.courseId} = ${courses.id} and ${enrollments.status} <> 'refunded')`,
+  grossCents: sql<number>`(select coalesce(sum(${earningsLedger.grossCents}), 0)::int from ${earningsLedger}
+    where ${earningsLedger.courseId} = ${courses.id} and ${earningsLedger.currency} = ${courses.currency})`,
+  netCents: sql<number>`(select coalesce(sum(${earningsLedger.netCents}), 0)::int from ${earningsLedger}
+    where ${earningsLedger.courseId} = ${courses.id} and ${earningsLedger.currency} = ${courses.currency})`,
+};
+
+/** The teacher's own courses, drafts included, most recently created first, with enrollments and revenue. */
 export async function listTeacherCourses(
   { db }: Pick<Deps, "db">,
   teacherId: string,
   page: z.infer<typeof pageQuery>,
-): Promise<Page<CourseSummary>> {
+): Promise<Page<TeacherCourse>> {
   const position = page.cursor ? decodeCursor(page.cursor, teacherCursor) : undefined;
-  const rows = await selectSummaries(db)
+  const rows = await selectSummaries(db, teacherStats)
     .where(
       and(
         eq(courses.teacherId, teacherId),
@@ -133,5 +152,9 @@ export async function listTeacherCourses(
     )
     .orderBy(desc(courses.createdAt), desc(courses.id))
     .limit(page.limit + 1);
-  return toPage(rows, page.limit, toSummary, (row) => [row.course.createdAt.toISOString(), row.course.id]);
+  return toPage(rows, page.limit, (row) => ({
+    ...toSummary(row),
+    enrollmentsCount: row.enrollmentsCount,
+    revenue: { currency: row.course.currency, grossCents: row.grossCents, netCents: row.netCents },
+  }), (row) => [row.course.createdAt.toISOString(), row.course.id]);
 }
