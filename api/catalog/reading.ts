@@ -7,7 +7,7 @@ import { decodeCursor, type Page, type pageQuery, toPage } from "../lib/cursor.t
 import { AppError } from "../lib/errors.ts";
 import { isId } from "../lib/ids.ts";
 import { COURSE_TTL_SECONDS, courseKey, slugKey } from "./cache.ts";
-import { type Course, type CourseSummary, type Lesson, selectSummaries, toLesson, toSummary } from "./views.ts";
+import { type Course, type CourseSummary, type Lesson, outer, selectSummaries, toLesson, toSummary } from "./views.ts";
 
 export type Viewer = AccessClaims | undefined;
 
@@ -127,11 +127,15 @@ export interface TeacherCourse extends CourseSummary {
 // courses, so this stays cheap without a counter column to keep in step.
 const teacherStats = {
   enrollmentsCount: sql<number>`(select count(*)::int from ${enrollments}
-    where ${enrollments.courseId} = ${courses.id} and ${enrollments.status} <> 'refunded')`,
+    where ${enrollments.courseId} = ${outer(courses.id)} and ${enrollments.status} <> 'refunded')`,
   grossCents: sql<number>`(select coalesce(sum(${earningsLedger.grossCents}), 0)::int from ${earningsLedger}
-    where ${earningsLedger.courseId} = ${courses.id} and ${earningsLedger.currency} = ${courses.currency})`,
+    where ${earningsLedger.courseId} = ${outer(courses.id)} and ${earningsLedger.currency} = ${
+    outer(courses.currency)
+  })`,
   netCents: sql<number>`(select coalesce(sum(${earningsLedger.netCents}), 0)::int from ${earningsLedger}
-    where ${earningsLedger.courseId} = ${courses.id} and ${earningsLedger.currency} = ${courses.currency})`,
+    where ${earningsLedger.courseId} = ${outer(courses.id)} and ${earningsLedger.currency} = ${
+    outer(courses.currency)
+  })`,
 };
 
 /** The teacher's own courses, drafts included, most recently created first, with enrollments and revenue. */

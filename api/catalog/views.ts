@@ -1,4 +1,4 @@
-import { eq, getTableColumns, type SQL } from "drizzle-orm";
+import { type Column, getTableColumns, getTableName, type SQL, sql } from "drizzle-orm";
 import { categories, courses, lessons, users } from "../../db/schema/index.ts";
 import type { Executor } from "../../db/client.ts";
 
@@ -57,12 +57,29 @@ export interface Lesson {
 const { description: _description, descriptionText: _text, titleWords: _title, searchWords: _words, ...listed } =
   getTableColumns(courses);
 
-/** The columns every course listing selects: the course, its category and its teacher's public name. */
+/**
+ * A column of the listing's own row, table-qualified: in a query without joins
+ * Drizzle leaves column names bare, and inside a subquery a bare name means
+ * the subquery's table (`id` would be the enrollment's, not the course's).
+ */
+export const outer = (column: Column) =>
+  sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
+
+/**
+ * The columns every course listing selects: the course, its category and its
+ * teacher's public name. The names come from scalar subqueries, not joins, so
+ * Postgres looks them up only for the rows a page returns, after the sort and
+ * limit (a join was planned before them: a hash of every user for one result).
+ */
 export const summaryColumns = {
   course: listed,
-  categorySlug: categories.slug,
-  categoryName: categories.name,
-  teacherName: users.name,
+  categorySlug: sql<
+    string
+  >`(select ${categories.slug} from ${categories} where ${categories.id} = ${courses.categoryId})`,
+  categoryName: sql<
+    string
+  >`(select ${categories.name} from ${categories} where ${categories.id} = ${courses.categoryId})`,
+  teacherName: sql<string>`(select ${users.name} from ${users} where ${users.id} = ${courses.teacherId})`,
 };
 
 export type SummaryRow = {
@@ -72,13 +89,9 @@ export type SummaryRow = {
   teacherName: string;
 };
 
-/** Listing query with the joins `summaryColumns` needs, plus any computed columns; callers add where/order/limit. */
+/** A listing query: `summaryColumns` plus any computed columns; callers add where/order/limit. */
 export function selectSummaries<Extra extends Record<string, SQL | SQL.Aliased>>(db: Executor, extra?: Extra) {
-  return db
-    .select({ ...summaryColumns, ...(extra as Extra) })
-    .from(courses)
-    .innerJoin(categories, eq(categories.id, courses.categoryId))
-    .innerJoin(users, eq(users.id, courses.teacherId));
+  return db.select({ ...summaryColumns, ...(extra as Extra) }).from(courses);
 }
 
 export function toSummary(row: SummaryRow): CourseSummary {
