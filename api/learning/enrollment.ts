@@ -6,6 +6,7 @@ import { type CourseSummary, selectSummaries, toSummary } from "../catalog/views
 import type { Deps } from "../deps.ts";
 import type { AccessClaims } from "../identity/access-token.ts";
 import { decodeCursor, type Page, type pageQuery, toPage } from "../lib/cursor.ts";
+import { canManage } from "../catalog/reading.ts";
 import { AppError } from "../lib/errors.ts";
 import { isId } from "../lib/ids.ts";
 import { notify } from "../notifications/events.ts";
@@ -130,6 +131,28 @@ export async function enroll(
   });
   deps.dispatchEmails(outcome.emailIds);
   return { created: outcome.created, enrollment: await enrollmentView(deps.db, outcome.enrollment) };
+}
+
+/**
+ * The caller's enrollment in one course (refunded ones included, so the site
+ * can tell "bought and refunded" apart), or null: not being enrolled is an
+ * answer, not an error. A course nobody may see answers 404, unless the caller
+ * manages it or is enrolled in it (it was unpublished after they joined).
+ */
+export async function enrollmentInCourse(
+  { db }: Pick<Deps, "db">,
+  learner: AccessClaims,
+  courseId: string,
+): Promise<EnrollmentView | null> {
+  if (!isId(courseId)) throw AppError.notFound("course");
+  const [row] = await db
+    .select({ status: courses.status, teacherId: courses.teacherId, enrollment: enrollments })
+    .from(courses)
+    .leftJoin(enrollments, and(eq(enrollments.courseId, courses.id), eq(enrollments.userId, learner.userId)))
+    .where(eq(courses.id, courseId));
+  if (!row) throw AppError.notFound("course");
+  if (row.status !== "published" && !row.enrollment && !canManage(learner, row)) throw AppError.notFound("course");
+  return row.enrollment ? await enrollmentView(db, row.enrollment) : null;
 }
 
 const cursorShape = z.tuple([z.iso.datetime(), z.uuid()]);

@@ -126,6 +126,31 @@ export async function deleteReview(deps: Deps, author: AccessClaims, courseId: s
   await invalidateCourse(deps.cache, course);
 }
 
+/** A course's status and owner, or 404 when the viewer may not see it (drafts: owner and admins only). */
+async function visibleCourse(db: Executor, courseId: string, viewer: AccessClaims | undefined) {
+  if (!isId(courseId)) throw AppError.notFound("course");
+  const [course] = await db.select({ status: courses.status, teacherId: courses.teacherId }).from(courses).where(
+    eq(courses.id, courseId),
+  );
+  if (!course || (course.status !== "published" && !canManage(viewer, course))) throw AppError.notFound("course");
+  return course;
+}
+
+/** The caller's own review of the course, or null when they have not written one. */
+export async function getOwnReview(
+  { db }: Pick<Deps, "db">,
+  author: AccessClaims,
+  courseId: string,
+): Promise<ReviewView | null> {
+  await visibleCourse(db, courseId, author);
+  const [row] = await db
+    .select(reviewColumns)
+    .from(reviews)
+    .innerJoin(users, eq(users.id, reviews.userId))
+    .where(and(eq(reviews.courseId, courseId), eq(reviews.userId, author.userId)));
+  return row ? toView(row) : null;
+}
+
 const cursorShape = z.tuple([z.iso.datetime(), z.uuid()]);
 
 /** Public, newest first; a draft's reviews only to those who may see the draft. */
@@ -135,11 +160,7 @@ export async function listReviews(
   viewer: AccessClaims | undefined,
   page: z.infer<typeof pageQuery>,
 ): Promise<Page<ReviewView>> {
-  if (!isId(courseId)) throw AppError.notFound("course");
-  const [course] = await db.select({ status: courses.status, teacherId: courses.teacherId }).from(courses).where(
-    eq(courses.id, courseId),
-  );
-  if (!course || (course.status !== "published" && !canManage(viewer, course))) throw AppError.notFound("course");
+  await visibleCourse(db, courseId, viewer);
   const position = page.cursor ? decodeCursor(page.cursor, cursorShape) : undefined;
   const rows = await db
     .select(reviewColumns)

@@ -2,14 +2,18 @@ import { Hono } from "hono";
 import { type OptionalAuthEnv, optionalUser, requireUser } from "../identity/middleware.ts";
 import { pageQuery } from "../lib/cursor.ts";
 import { validate } from "../lib/validation.ts";
-import { enroll, listEnrollments } from "./enrollment.ts";
+import { enroll, enrollmentInCourse, listEnrollments } from "./enrollment.ts";
 import { completeLesson, courseProgress } from "./progress.ts";
-import { deleteReview, listReviews, putReview, reviewBody } from "./reviews.ts";
+import { deleteReview, getOwnReview, listReviews, putReview, reviewBody } from "./reviews.ts";
 
 export const learningRoutes = new Hono<OptionalAuthEnv>()
   .post("/courses/:id/enroll", requireUser, async (c) => {
     const { created, enrollment } = await enroll(c.var.deps, c.var.user, c.req.param("id"));
     return c.json(enrollment, created ? 201 : 200);
+  })
+  .get("/courses/:id/enrollment", requireUser, async (c) => {
+    c.header("Cache-Control", "private, no-store");
+    return c.json({ enrollment: await enrollmentInCourse(c.var.deps, c.var.user, c.req.param("id")) });
   })
   .get("/me/enrollments", requireUser, validate("query", pageQuery), async (c) => {
     c.header("Cache-Control", "private, no-store");
@@ -25,6 +29,10 @@ export const learningRoutes = new Hono<OptionalAuthEnv>()
   .get("/courses/:id/reviews", optionalUser, validate("query", pageQuery), async (c) => {
     c.header("Cache-Control", "public, max-age=30");
     return c.json(await listReviews(c.var.deps, c.req.param("id"), c.var.user, c.req.valid("query")));
+  })
+  .get("/courses/:id/reviews/mine", requireUser, async (c) => {
+    c.header("Cache-Control", "private, no-store");
+    return c.json({ review: await getOwnReview(c.var.deps, c.var.user, c.req.param("id")) });
   })
   .put("/courses/:id/reviews/mine", requireUser, validate("json", reviewBody), async (c) => {
     return c.json(await putReview(c.var.deps, c.var.user, c.req.param("id"), c.req.valid("json")));

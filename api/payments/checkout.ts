@@ -45,6 +45,21 @@ async function replay(deps: Deps, payment: PaymentRow, requestHash: string): Pro
   return { paymentId: current.id, checkoutUrl: current.checkoutUrl };
 }
 
+/**
+ * Where the provider sends the buyer back: the site's checkout pages, which
+ * read the payment's real state (the address only says which button was
+ * pressed) and link back to the course.
+ */
+export function checkoutReturnUrl(
+  publicUrl: string,
+  outcome: "success" | "cancel",
+  paymentId: string,
+  courseSlug: string,
+): string {
+  const params = new URLSearchParams({ payment: paymentId, course: courseSlug });
+  return `${publicUrl}/checkout/${outcome}?${params}`;
+}
+
 async function findByKey(deps: Deps, userId: string, key: string) {
   const [payment] = await deps.db.select().from(payments).where(
     and(eq(payments.userId, userId), eq(payments.idempotencyKey, key)),
@@ -107,7 +122,6 @@ export async function startCheckout(
   }
 
   const [customer] = await deps.db.select({ email: users.email }).from(users).where(eq(users.id, buyer.userId));
-  const back = `${deps.config.publicUrl}/courses/${course.slug}`;
   let session: { sessionId: string; checkoutUrl: string };
   try {
     session = await deps.payments.checkout.createCheckout({
@@ -116,8 +130,8 @@ export async function startCheckout(
       currency: payment.currency,
       courseTitle: course.title,
       customerEmail: customer!.email,
-      successUrl: `${back}?purchase=success&payment=${payment.id}`,
-      cancelUrl: `${back}?purchase=cancelled&payment=${payment.id}`,
+      successUrl: checkoutReturnUrl(deps.config.publicUrl, "success", payment.id, course.slug),
+      cancelUrl: checkoutReturnUrl(deps.config.publicUrl, "cancel", payment.id, course.slug),
     });
   } catch (error) {
     // Nothing refers to the payment yet: removing it frees the key, so the client's retry starts afresh.

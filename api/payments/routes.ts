@@ -7,7 +7,7 @@ import { type OptionalAuthEnv, requireRole, requireUser, requireVerifiedEmail } 
 import { pageQuery } from "../lib/cursor.ts";
 import { AppError } from "../lib/errors.ts";
 import { optionalJsonBody, validate } from "../lib/validation.ts";
-import { checkIdempotencyKey, startCheckout } from "./checkout.ts";
+import { checkIdempotencyKey, checkoutReturnUrl, startCheckout } from "./checkout.ts";
 import { signedLocalEvent } from "./local.ts";
 import { localCheckoutPage } from "./local-page.ts";
 import { refundPayment } from "./refunds.ts";
@@ -79,9 +79,11 @@ export const paymentRoutes = new Hono<OptionalAuthEnv>()
     );
     await handleWebhook(deps, local, rawBody, signature);
     const [course] = await deps.db.select({ slug: courses.slug }).from(courses).where(eq(courses.id, payment.courseId));
-    const purchase = outcome === "paid" ? "success" : "cancelled";
-    return c.redirect(
-      `${deps.config.publicUrl}/courses/${course!.slug}?purchase=${purchase}&payment=${payment.id}`,
-      303,
+    const back = checkoutReturnUrl(
+      deps.config.publicUrl,
+      outcome === "paid" ? "success" : "cancel",
+      payment.id,
+      course!.slug,
     );
+    return c.redirect(back, 303);
   });

@@ -18,9 +18,21 @@ describe("a new learner", () => {
 
     await page.locator("#site-search").fill("javascrpt esentials");
     await page.locator("#site-search").press("Enter");
+    // Signed in but not enrolled yet: the course page asks, and is answered, without a single refusal.
+    const refused: string[] = [];
+    page.on("response", (response) => {
+      if (response.status() >= 400 && response.url().includes("/api/")) {
+        refused.push(`${response.status()} ${response.url()}`);
+      }
+    });
     await page.getByRole("link", { name: FREE_COURSE }).click();
     await page.waitForURL(/\/courses\/[\w-]+$/);
     const coursePath = new URL(page.url()).pathname;
+    await page.getByRole("button", { name: "Enroll for free" }).waitFor();
+    await page.locator("#reviews").scrollIntoViewIfNeeded(); // the reviews island hydrates when visible
+    await page.getByText("Enroll in the course to review it.").waitFor();
+    expect(refused).toEqual([]);
+    await page.evaluate(() => scrollTo(0, 0));
     await screenshot(page, "course");
 
     await page.getByRole("button", { name: "Enroll for free" }).click();
@@ -63,6 +75,15 @@ describe("a new learner", () => {
     expect(await page.locator(".review-list li").first().textContent()).toContain("Clear, practical and well paced.");
     await page.reload();
     await expect.poll(() => page.locator(".course-head .rating").textContent()).toContain(`${countBefore + 1} review`);
+    // Coming back edits the review they wrote, not a blank one.
+    await page.getByRole("heading", { name: "Edit your review" }).waitFor();
+    expect(await page.getByLabel("Your review (optional)").inputValue()).toBe("Clear, practical and well paced.");
+    expect(await page.getByRole("radio", { name: "5 stars" }).isChecked()).toBe(true);
+    await page.getByLabel("Your review (optional)").fill("Clear, practical, well paced; the exercises help.");
+    await page.getByRole("button", { name: "Update review" }).click();
+    await page.getByText("Thanks! Your review is published.").waitFor();
+    await expect.poll(() => summary.textContent()).toContain(`${countBefore + 1} review`);
+    expect(await page.locator(".review-list li").first().textContent()).toContain("the exercises help");
 
     const bell = page.getByRole("button", { name: /unread notification/ });
     await bell.waitFor();

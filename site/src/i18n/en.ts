@@ -105,11 +105,14 @@ export const en = {
   "reviews.stars": { one: "{count} star", other: "{count} stars" },
   "reviews.body": "Your review (optional)",
   "reviews.submit": "Publish review",
+  "reviews.update": "Update review",
   "reviews.saved": "Thanks! Your review is published.",
   "reviews.failed": "Your review was not saved: {message}",
   "reviews.onlyEnrolled": "Enroll in the course to review it.",
   "reviews.you": "You",
   "reviews.delete": "Delete review",
+  "reviews.deleted": "Your review is deleted.",
+  "reviews.deleteFailed": "Your review was not deleted: {message}",
 
   "player.curriculum": "Course content",
   "player.markComplete": "Mark complete",
@@ -204,7 +207,9 @@ export const en = {
   "profile.emailUnverified": "Not confirmed yet",
   "profile.memberSince": "Member since {date}",
   "profile.teach": "Want to teach?",
-  "profile.teachLead": "Teacher accounts are created at sign-up: register a separate account as a teacher.",
+  "profile.teachLead":
+    "Make this a teacher account to create courses, publish them and sell them in the teacher studio. Teachers can still learn: your courses, progress and reviews stay as they are.",
+  "profile.startTeaching": "Start teaching",
   "profile.openStudio": "Open the teacher studio",
 
   "errors.generic": "Something went wrong. Please try again.",

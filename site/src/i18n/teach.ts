@@ -12,8 +12,8 @@ export const teach = {
   "studio.loginRequired": "Log in with a teacher account to open the studio.",
   "studio.login": "Log in",
   "studio.notTeacher":
-    "The studio is for teacher accounts, and this one is a learner account. Register a teacher account to publish courses.",
-  "studio.registerTeacher": "Register as a teacher",
+    "The studio is for teacher accounts, and this one is a learner account. Start teaching from your profile: one click makes it a teacher account, and your courses and progress stay as they are.",
+  "studio.becomeTeacher": "Start teaching from your profile",
   "studio.verifyEmail":
     "Confirm your email address to publish courses and receive payments: we sent you a link when you signed up.",
   "studio.resendVerification": "Send the link again",

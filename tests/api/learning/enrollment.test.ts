@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emailOutbox, enrollments, notifications } from "../../../db/schema/index.ts";
 import { createTestApp, type TestApp } from "../../support/app.ts";
-import { call, createPublished, json } from "../../support/catalog.ts";
+import { call, createDraft, createPublished, json } from "../../support/catalog.ts";
 import { type SignedIn, signUp } from "../../support/identity.ts";
 
 let t: TestApp;
@@ -189,5 +189,57 @@ describe("enrollment rules", () => {
     expect([page1.items[0].course.id, page2.items[0].course.id]).toEqual([first.id, second.id]);
     expect(page1.items[0]).toMatchObject({ completedLessons: 1, progressPercent: 50 });
     expect(page2.nextCursor).toBeNull();
+  });
+});
+
+describe("the caller's enrollment in one course", () => {
+  it("answers null before enrolling (never 403), the enrollment after, and keeps refunds visible", async () => {
+    const learner = await signUp(t);
+    const course = await createPublished(t, teacher, { lessons: 2 });
+    const before = await call(t, "GET", `/courses/${course.id}/enrollment`, learner);
+    expect(before.headers.get("Cache-Control")).toBe("private, no-store");
+    expect(await json(before, 200)).toEqual({ enrollment: null });
+
+    const enrolled = await json(await call(t, "POST", `/courses/${course.id}/enroll`, learner), 201);
+    await json(await call(t, "POST", `/lessons/${course.lessonIds[0]}/complete`, learner), 200);
+    const { enrollment } = await json(await call(t, "GET", `/courses/${course.id}/enrollment`, learner), 200);
+    expect(enrollment).toMatchObject({
+      id: enrolled.id,
+      status: "active",
+      completedLessons: 1,
+      totalLessons: 2,
+      progressPercent: 50,
+      course: { id: course.id, slug: course.slug },
+      nextLesson: { id: course.lessonIds[1] },
+    });
+
+    await t.db.update(enrollments).set({ status: "refunded" }).where(eq(enrollments.id, enrolled.id));
+    expect((await json(await call(t, "GET", `/courses/${course.id}/enrollment`, learner), 200)).enrollment)
+      .toMatchObject({ id: enrolled.id, status: "refunded" });
+    // Someone else's enrollment is never the caller's.
+    expect(await json(await call(t, "GET", `/courses/${course.id}/enrollment`, await signUp(t)), 200)).toEqual({
+      enrollment: null,
+    });
+  });
+
+  it("answers 401 anonymously, 404 for unknown courses and for drafts the caller cannot see", async () => {
+    const learner = await signUp(t);
+    const course = await createPublished(t, teacher);
+    expect((await call(t, "GET", `/courses/${course.id}/enrollment`)).status).toBe(401);
+    expect((await call(t, "GET", `/courses/${crypto.randomUUID()}/enrollment`, learner)).status).toBe(404);
+    expect((await call(t, "GET", `/courses/not-an-id/enrollment`, learner)).status).toBe(404);
+
+    const draft = await createDraft(t, teacher);
+    expect((await json(await call(t, "GET", `/courses/${draft.id}/enrollment`, learner), 404)).code).toBe("not_found");
+    expect(await json(await call(t, "GET", `/courses/${draft.id}/enrollment`, teacher), 200)).toEqual({
+      enrollment: null,
+    });
+
+    // Enrolled learners keep seeing their enrollment after the course is unpublished.
+    await json(await call(t, "POST", `/courses/${course.id}/enroll`, learner), 201);
+    await json(await call(t, "POST", `/courses/${course.id}/unpublish`, teacher), 200);
+    expect((await json(await call(t, "GET", `/courses/${course.id}/enrollment`, learner), 200)).enrollment)
+      .toMatchObject({ status: "active", course: { id: course.id } });
+    expect((await call(t, "GET", `/courses/${course.id}/enrollment`, await signUp(t))).status).toBe(404);
   });
 });

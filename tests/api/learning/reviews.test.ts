@@ -127,4 +127,45 @@ describe("reviews", () => {
     expect(received.filter((row) => row.kind === "review_received" && row.link === `/courses/${course.slug}`))
       .toHaveLength(1);
   });
+
+  it("reads back the caller's own review, or null, for the form to start from", async () => {
+    const course = await createPublished(t, teacher);
+    const [learner] = await enrolledLearners(course.id, 1);
+    const empty = await call(t, "GET", `/courses/${course.id}/reviews/mine`, learner);
+    expect(empty.headers.get("Cache-Control")).toBe("private, no-store");
+    expect(await json(empty, 200)).toEqual({ review: null });
+
+    const saved = await json(
+      await call(t, "PUT", `/courses/${course.id}/reviews/mine`, learner, { rating: 4, body: "Solid." }),
+      200,
+    );
+    expect(await json(await call(t, "GET", `/courses/${course.id}/reviews/mine`, learner), 200)).toEqual({
+      review: saved,
+    });
+    expect(saved).toMatchObject({ rating: 4, body: "Solid.", author: { id: learner!.id } });
+    // Not enrolled, or the teacher: still an answer, not a refusal.
+    expect(await json(await call(t, "GET", `/courses/${course.id}/reviews/mine`, await signUp(t)), 200)).toEqual({
+      review: null,
+    });
+    expect(await json(await call(t, "GET", `/courses/${course.id}/reviews/mine`, teacher), 200)).toEqual({
+      review: null,
+    });
+
+    expect((await call(t, "DELETE", `/courses/${course.id}/reviews/mine`, learner)).status).toBe(204);
+    expect(await json(await call(t, "GET", `/courses/${course.id}/reviews/mine`, learner), 200)).toEqual({
+      review: null,
+    });
+  });
+
+  it("answers 401 anonymously and 404 for unknown courses and drafts the caller cannot see", async () => {
+    const learner = await signUp(t);
+    const course = await createPublished(t, teacher);
+    expect((await call(t, "GET", `/courses/${course.id}/reviews/mine`)).status).toBe(401);
+    expect((await call(t, "GET", `/courses/${crypto.randomUUID()}/reviews/mine`, learner)).status).toBe(404);
+    await json(await call(t, "POST", `/courses/${course.id}/unpublish`, teacher), 200);
+    expect((await call(t, "GET", `/courses/${course.id}/reviews/mine`, learner)).status).toBe(404);
+    expect(await json(await call(t, "GET", `/courses/${course.id}/reviews/mine`, teacher), 200)).toEqual({
+      review: null,
+    });
+  });
 });

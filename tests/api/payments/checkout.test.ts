@@ -8,7 +8,10 @@ import {
   notifications,
   payments,
 } from "../../../db/schema/index.ts";
-import { createTestApp, type TestApp } from "../../support/app.ts";
+import { paymentsOf } from "../../../api/deps.ts";
+import type { CheckoutRequest } from "../../../api/payments/provider.ts";
+import { paymentsFor } from "../../../api/runtime.ts";
+import { createTestApp, type TestApp, testConfig } from "../../support/app.ts";
 import { call, createPublished, json } from "../../support/catalog.ts";
 import { type SignedIn, signUp } from "../../support/identity.ts";
 import { buy, checkout, payLocally } from "../../support/payments.ts";
@@ -35,7 +38,9 @@ describe("checkout", () => {
     expect(html).toContain("$49.00");
 
     const back = await payLocally(t, started.checkoutUrl);
-    expect(back).toBe(`http://localhost:8787/courses/${course.slug}?purchase=success&payment=${started.paymentId}`);
+    expect(back).toBe(
+      `http://localhost:8787/checkout/success?payment=${started.paymentId}&course=${course.slug}`,
+    );
 
     const [payment] = await t.db.select().from(payments).where(eq(payments.id, started.paymentId));
     expect(payment).toMatchObject({ status: "succeeded", amountCents: 4900, currency: "USD", provider: "local" });
@@ -129,12 +134,38 @@ describe("checkout", () => {
     const buyer = await signUp(t, { verified: true });
     const course = await createPublished(t, teacher, { priceCents: 1900 });
     const started = await json(await checkout(t, buyer, course.id, "cancel"), 201);
-    expect(await payLocally(t, started.checkoutUrl, "cancelled")).toContain("purchase=cancelled");
+    expect(await payLocally(t, started.checkoutUrl, "cancelled")).toBe(
+      `http://localhost:8787/checkout/cancel?payment=${started.paymentId}&course=${course.slug}`,
+    );
     const [payment] = await t.db.select().from(payments).where(eq(payments.id, started.paymentId));
     expect(payment!.status).toBe("expired");
     const granted = await t.db.select().from(enrollments).where(
       and(eq(enrollments.userId, buyer.id), eq(enrollments.courseId, course.id)),
     );
     expect(granted).toHaveLength(0);
+  });
+
+  it("sends the provider's buyers back to the site's checkout pages, with the payment and the course", async () => {
+    const requests: CheckoutRequest[] = [];
+    const local = paymentsFor(testConfig()).checkout;
+    const recording = await createTestApp({
+      payments: paymentsOf({
+        ...local,
+        createCheckout: (request) => {
+          requests.push(request);
+          return local.createCheckout(request);
+        },
+      }),
+    });
+    const buyer = await signUp(recording, { verified: true });
+    const course = await createPublished(recording, teacher, { priceCents: 900 });
+    const started = await json(await checkout(recording, buyer, course.id, "return-addresses"), 201);
+    expect(requests).toHaveLength(1);
+    const query = `payment=${started.paymentId}&course=${course.slug}`;
+    expect(requests[0]).toMatchObject({
+      paymentId: started.paymentId,
+      successUrl: `http://localhost:8787/checkout/success?${query}`,
+      cancelUrl: `http://localhost:8787/checkout/cancel?${query}`,
+    });
   });
 });

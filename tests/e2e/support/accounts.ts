@@ -35,6 +35,16 @@ export async function mailLink(email: string, path: string): Promise<string> {
 }
 
 /**
+ * Waits for a form's island to hydrate. A click before that finds the button
+ * still disabled, or submits the bare HTML form (a GET back to the same page),
+ * and the test then waits for something that never comes; on a loaded
+ * machine, and on the first page the stack serves, that happened.
+ */
+export function hydrated(page: Page, component: string): Promise<void> {
+  return page.locator(`astro-island[component-url*="/${component}."]:not([ssr])`).waitFor({ state: "attached" });
+}
+
+/**
  * A new, verified account. With a page it goes through the site (register
  * form, the mailed link opened in the browser); without one, through the API.
  */
@@ -53,6 +63,7 @@ export async function registerAndVerify(
     return account;
   }
   await page.goto("/register");
+  await hydrated(page, "RegisterForm");
   await page.getByLabel("Your name").fill(account.name);
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill(account.password);
@@ -64,13 +75,24 @@ export async function registerAndVerify(
   return account;
 }
 
-/** Signs in through the login form and waits for the header to show the account menu. */
-export async function logIn(page: Page, account: Credentials, returnTo = "/"): Promise<void> {
-  await page.goto(`/login?next=${encodeURIComponent(returnTo)}`);
+/**
+ * Signs in through the login form, once it is live, and waits to land on
+ * `landsOn` with the header showing the account menu. `next: null` leaves
+ * `?next=` out (as the header's own link does), so the site picks where the
+ * user lands: the studio for teachers, My learning for learners.
+ */
+export async function logIn(
+  page: Page,
+  account: Credentials,
+  next: string | null = "/",
+  landsOn: string = next ?? "/my",
+): Promise<void> {
+  await page.goto(next === null ? "/login" : `/login?next=${encodeURIComponent(next)}`);
+  await hydrated(page, "LoginForm");
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL((url) => url.pathname === returnTo);
+  await page.waitForURL((url) => url.pathname === landsOn);
   await expect.poll(() => page.getByRole("button", { name: /Account menu/ }).count()).toBe(1);
 }
 

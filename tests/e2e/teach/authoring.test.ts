@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { apiToken } from "../support/accounts.ts";
+import { apiToken, logIn, registerAndVerify } from "../support/accounts.ts";
 import { baseUrl, screenshot, useBrowser } from "../support/stack.ts";
-import {
-  addLesson,
-  addModule,
-  allSaved,
-  createCourse,
-  logInTo,
-  registerTeacherOnSite,
-  storedCurriculum,
-} from "./studio-support.ts";
+import { addLesson, addModule, allSaved, createCourse, storedCurriculum } from "./studio-support.ts";
 
 const browser = useBrowser();
 
@@ -21,8 +13,8 @@ const PASTED_PAYLOAD = `<p>Pasted <strong>bold</strong></p><img src=x onerror="w
 describe("teacher studio: from sign-up to a published course", () => {
   it("registers, builds a course with two modules, reorders by keyboard, publishes; visitors find it", async () => {
     const page = await browser.newPage();
-    const teacher = await registerTeacherOnSite(page);
-    await logInTo(page, teacher, "/teach");
+    const teacher = await registerAndVerify(page, { role: "teacher" });
+    await logIn(page, teacher, "/teach");
     await page.getByRole("heading", { name: "Your courses" }).waitFor();
     await page.getByText("You have no courses yet").waitFor();
     await screenshot(page, "teach-empty");

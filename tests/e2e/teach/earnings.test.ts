@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { apiToken, registerAndVerify } from "../support/accounts.ts";
+import { apiToken, logIn, registerAndVerify } from "../support/accounts.ts";
 import { apiJson, screenshot, useBrowser } from "../support/stack.ts";
-import { logInTo, publishedCourse } from "./studio-support.ts";
+import { publishedCourse } from "./studio-support.ts";
 
 const browser = useBrowser();
 
@@ -25,11 +25,11 @@ describe("teacher earnings", () => {
 
     // A learner account has no studio: it is told why instead.
     const learnerPage = await browser.newPage();
-    await logInTo(learnerPage, learner, "/teach");
+    await logIn(learnerPage, learner, "/teach");
     await learnerPage.getByText("this one is a learner account").waitFor();
 
     const page = await browser.newPage();
-    await logInTo(page, teacher, "/teach/earnings");
+    await logIn(page, teacher, "/teach/earnings");
     await page.getByRole("heading", { name: "Recent sales" }).waitFor();
     expect(await page.getByTestId("earnings.gross").locator("dd").textContent()).toBe("$25.00");
     expect(await page.getByTestId("earnings.fee").locator("dd").textContent()).toBe("$5.00");

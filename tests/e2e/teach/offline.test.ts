@@ -1,8 +1,8 @@
 import type { Dialog } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { apiToken, registerAndVerify } from "../support/accounts.ts";
+import { apiToken, logIn, registerAndVerify } from "../support/accounts.ts";
 import { apiJson, useBrowser } from "../support/stack.ts";
-import { allSaved, logInTo, saveState } from "./studio-support.ts";
+import { allSaved, saveState } from "./studio-support.ts";
 
 const browser = useBrowser();
 
@@ -23,7 +23,7 @@ describe("teacher studio offline", () => {
     });
 
     const page = await browser.newPage();
-    await logInTo(page, teacher, `/teach/courses/${course.id}`);
+    await logIn(page, teacher, `/teach/courses/${course.id}`);
     await page.getByLabel("Subtitle").waitFor();
 
     await page.context().setOffline(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { apiToken, newAccount } from "../support/accounts.ts";
+import { apiToken, logIn, newAccount } from "../support/accounts.ts";
 import { apiJson, useBrowser } from "../support/stack.ts";
-import { addLesson, addModule, allSaved, createCourse, logInTo, storedCurriculum } from "./studio-support.ts";
+import { addLesson, addModule, allSaved, createCourse, storedCurriculum } from "./studio-support.ts";
 
 const browser = useBrowser();
 
@@ -12,7 +12,7 @@ describe("teacher studio outline and publishing rules", () => {
     await apiJson("/auth/register", { method: "POST", body: JSON.stringify({ ...teacher, role: "teacher" }) });
     const page = await browser.newPage();
     page.on("dialog", (dialog) => void dialog.accept());
-    await logInTo(page, teacher, "/teach");
+    await logIn(page, teacher, "/teach");
     await page.getByText("Confirm your email address to publish courses").waitFor();
     const courseId = await createCourse(page, "Knots for sailors");
 

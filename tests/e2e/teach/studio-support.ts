@@ -1,43 +1,7 @@
-/** Steps the studio's browser tests share: signing a teacher in and driving the authoring page. */
+/** Steps the studio's browser tests share: driving the authoring page (accounts and sign-in: ../support/accounts.ts). */
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
-import { type Account, type Credentials, mailLink, newAccount } from "../support/accounts.ts";
 import { apiJson } from "../support/stack.ts";
-
-/**
- * Waits for a form's island to hydrate. A click before that submits the bare HTML form (a GET back to the same
- * page) and the test then waits for something that never comes; on a loaded machine, and on the first page the
- * stack serves, that happened.
- */
-function hydrated(page: Page, component: string): Promise<void> {
-  return page.locator(`astro-island[component-url*="/${component}."]:not([ssr])`).waitFor({ state: "attached" });
-}
-
-/** A teacher account made through the site's own sign-up form and the mailed confirmation link. */
-export async function registerTeacherOnSite(page: Page): Promise<Account> {
-  const account = newAccount("teacher");
-  await page.goto("/register");
-  await hydrated(page, "RegisterForm");
-  await page.getByLabel("Your name").fill(account.name);
-  await page.getByLabel("Email").fill(account.email);
-  await page.getByLabel("Password").fill(account.password);
-  await page.getByLabel("I want to teach on Lectern").check();
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByText("Check your inbox").waitFor();
-  await page.goto(await mailLink(account.email, "/verify-email"));
-  await page.getByText("Your email address is confirmed").waitFor();
-  return account;
-}
-
-/** Signs in through the login form, once it is live, and lands on `path`. */
-export async function logInTo(page: Page, account: Credentials, path: string): Promise<void> {
-  await page.goto(`/login?next=${encodeURIComponent(path)}`);
-  await hydrated(page, "LoginForm");
-  await page.getByLabel("Email").fill(account.email);
-  await page.getByLabel("Password").fill(account.password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL((url) => url.pathname === path);
-}
 
 /** The save indicator's state (saved, saving, offline, failed), read from the page. */
 export function saveState(page: Page): Promise<string | null> {

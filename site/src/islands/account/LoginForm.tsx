@@ -1,13 +1,18 @@
 import { t } from "../../i18n/en.ts";
 import { Field, FormError, safeNextPath, useSubmit } from "../lib/forms.tsx";
-import { login } from "../lib/session.ts";
+import { login, type Role } from "../lib/session.ts";
 import { withIslandShell } from "../lib/query.tsx";
 
-/** Signs in and returns to `?next=` (a same-site path), else to My learning. */
+/** Where a sign-in without `?next=` lands: teachers and admins in the studio, learners in My learning. */
+function homeFor(role: Role): string {
+  return role === "student" ? "/my" : "/teach";
+}
+
+/** Signs in and returns to `?next=` (a same-site path), else to the user's home (`homeFor`). */
 function LoginForm() {
   const { busy, failure, onSubmit } = useSubmit(async ({ email = "", password = "" }) => {
-    await login(email, password);
-    location.assign(safeNextPath(new URLSearchParams(location.search).get("next")));
+    const user = await login(email, password);
+    location.assign(safeNextPath(new URLSearchParams(location.search).get("next"), homeFor(user.role)));
   });
   return (
     <form class="form-card" method="post" onSubmit={onSubmit}>

@@ -3,9 +3,27 @@ import { t } from "../../i18n/en.ts";
 import { api, call } from "../lib/api.ts";
 import { Field, FormError, useSubmit } from "../lib/forms.tsx";
 import { withIslandShell } from "../lib/query.tsx";
-import { type SessionUser, updateSessionUser } from "../lib/session.ts";
+import { becomeTeacher, type SessionUser, updateSessionUser } from "../lib/session.ts";
 import { SignedIn } from "../lib/SignedIn.tsx";
 import { ResendVerification } from "./ResendVerification.tsx";
+
+/** A learner turns the account into a teacher account, takes the new role's token, and goes to the studio. */
+function StartTeaching() {
+  const { busy, failure, onSubmit } = useSubmit(async () => {
+    await becomeTeacher();
+    location.assign("/teach");
+  });
+  return (
+    <section id="teach" aria-labelledby="teach-heading">
+      <h2 id="teach-heading">{t("profile.teach")}</h2>
+      <p>{t("profile.teachLead")}</p>
+      <form method="post" onSubmit={onSubmit}>
+        <FormError failure={failure} />
+        <button type="submit" class="button" disabled={busy}>{t("profile.startTeaching")}</button>
+      </form>
+    </section>
+  );
+}
 
 function ProfileForm({ user }: { user: SessionUser }) {
   const [saved, setSaved] = useState(false);
@@ -35,12 +53,7 @@ function ProfileForm({ user }: { user: SessionUser }) {
       </dl>
       {!user.emailVerified && <ResendVerification email={user.email} />}
       {user.role === "student"
-        ? (
-          <section>
-            <h2>{t("profile.teach")}</h2>
-            <p>{t("profile.teachLead")}</p>
-          </section>
-        )
+        ? <StartTeaching />
         : <a class="button secondary" href="/teach">{t("profile.openStudio")}</a>}
     </div>
   );

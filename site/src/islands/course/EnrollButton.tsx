@@ -5,7 +5,7 @@ import { api, ApiError, call } from "../lib/api.ts";
 import { errorMessage, withIslandShell } from "../lib/query.tsx";
 import { useSession } from "../lib/session.ts";
 import { ProgressBar } from "../lib/ProgressBar.tsx";
-import { nextLessonId, useCourseProgress, useSetProgress } from "../learning/progress.ts";
+import { grantsAccess, useCourseEnrollment, useSetEnrollment } from "../learning/progress.ts";
 
 interface Props {
   courseId: string;
@@ -13,7 +13,7 @@ interface Props {
   priceCents: number;
   currency: string;
   teacherId: string;
-  /** Every lesson in curriculum order, to find where to continue. */
+  /** Every lesson in curriculum order: a new enrollment starts at the first. */
   lessonIds: string[];
 }
 
@@ -25,8 +25,8 @@ interface Props {
 function EnrollButton({ courseId, slug, priceCents, currency, teacherId, lessonIds }: Props) {
   const session = useSession();
   const signedIn = session.status === "authenticated";
-  const progress = useCourseProgress(courseId, signedIn && session.user.id !== teacherId);
-  const setProgress = useSetProgress(courseId);
+  const enrollment = useCourseEnrollment(courseId, signedIn && session.user.id !== teacherId);
+  const setEnrollment = useSetEnrollment(courseId);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>();
   // One key per purchase attempt: a double click or a retry replays the same checkout instead of opening two.
@@ -43,17 +43,17 @@ function EnrollButton({ courseId, slug, priceCents, currency, teacherId, lessonI
     );
   }
   if (session.user.id === teacherId) return <p>{t("enroll.ownCourse")}</p>;
-  if (progress.isPending) return <span class="skeleton" style={{ height: "2.75rem" }} aria-hidden="true" />;
+  if (enrollment.isPending) return <span class="skeleton" style={{ height: "2.75rem" }} aria-hidden="true" />;
 
-  if (progress.data) {
-    const { progressPercent, status, completedLessonIds } = progress.data;
-    const next = nextLessonId(lessonIds, completedLessonIds) ?? lessonIds[0];
+  if (grantsAccess(enrollment.data)) {
+    const { progressPercent, status, completedLessons, nextLesson } = enrollment.data;
+    const next = nextLesson?.id ?? lessonIds[0];
     return (
       <div class="enrolled">
         <p>{status === "completed" ? t("enroll.completed") : t("enroll.progress", { percent: progressPercent })}</p>
         <ProgressBar percent={progressPercent} label={t("enroll.progress", { percent: progressPercent })} />
         <a class="button block" href={lessonHref(next)}>
-          {completedLessonIds.length === 0 ? t("enroll.start") : t("enroll.continue")}
+          {completedLessons === 0 ? t("enroll.start") : t("enroll.continue")}
         </a>
         {status === "completed" && <a href="#reviews">{t("enroll.review")}</a>}
       </div>
@@ -65,8 +65,7 @@ function EnrollButton({ courseId, slug, priceCents, currency, teacherId, lessonI
     setFailure(undefined);
     try {
       if (isFree) {
-        const enrollment = await call(api.courses[":id"].enroll.$post({ param: { id: courseId } }));
-        setProgress({ ...enrollment, completedLessonIds: [] });
+        setEnrollment(await call(api.courses[":id"].enroll.$post({ param: { id: courseId } })));
         location.assign(lessonHref(lessonIds[0]));
       } else {
         const checkout = await call(

@@ -1,25 +1,51 @@
 import { useState } from "preact/hooks";
 import { t } from "../../i18n/en.ts";
-import { errorMessage } from "../lib/query.tsx";
-import { usePutReview } from "./reviews-queries.ts";
+import { errorMessage, QueryError, Skeleton } from "../lib/query.tsx";
+import { type Review, useDeleteReview, useOwnReview, usePutReview } from "./reviews-queries.ts";
 
 const RATINGS = [1, 2, 3, 4, 5] as const;
 
+interface Props {
+  courseId: string;
+  author: { id: string; name: string };
+}
+
+/** The learner's review: starts from the one they already wrote, if any, so saving edits it rather than replaces it. */
+export function ReviewForm({ courseId, author }: Props) {
+  const own = useOwnReview(courseId);
+  if (own.isPending) return <Skeleton lines={3} label={t("common.loading")} />;
+  if (own.isError) return <QueryError error={own.error} onRetry={() => own.refetch()} />;
+  return <ReviewEditor courseId={courseId} author={author} existing={own.data} />;
+}
+
 /** Rate 1–5 (radio buttons, so arrow keys work) and optionally write a few words. */
-export function ReviewForm({ courseId, author }: { courseId: string; author: { id: string; name: string } }) {
+function ReviewEditor({ courseId, author, existing }: Props & { existing: Review | null }) {
   const putReview = usePutReview(courseId, author);
-  const [rating, setRating] = useState(0);
-  const [body, setBody] = useState("");
+  const deleteReview = useDeleteReview(courseId, author);
+  const [rating, setRating] = useState(existing?.rating ?? 0);
+  const [body, setBody] = useState(existing?.body ?? "");
+  const busy = putReview.isPending || deleteReview.isPending;
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
     if (rating === 0) return;
+    deleteReview.reset();
     putReview.mutate({ rating, body: body.trim() });
+  };
+
+  const remove = () => {
+    putReview.reset();
+    deleteReview.mutate(undefined, {
+      onSuccess: () => {
+        setRating(0);
+        setBody("");
+      },
+    });
   };
 
   return (
     <form class="review-form card" onSubmit={submit}>
-      <h3>{t("reviews.write")}</h3>
+      <h3>{existing ? t("reviews.edit") : t("reviews.write")}</h3>
       <fieldset>
         <legend>{t("reviews.yourRating")}</legend>
         <div class="star-input">
@@ -50,10 +76,25 @@ export function ReviewForm({ courseId, author }: { courseId: string; author: { i
           onInput={(event) => setBody(event.currentTarget.value)}
         />
       </div>
-      <button type="submit" class="button" disabled={rating === 0 || putReview.isPending}>{t("reviews.submit")}</button>
+      <div class="review-actions">
+        <button type="submit" class="button" disabled={rating === 0 || busy}>
+          {existing ? t("reviews.update") : t("reviews.submit")}
+        </button>
+        {existing && (
+          <button type="button" class="button secondary" onClick={remove} disabled={busy}>
+            {t("reviews.delete")}
+          </button>
+        )}
+      </div>
       {putReview.isSuccess && <p class="alert success" role="status">{t("reviews.saved")}</p>}
+      {deleteReview.isSuccess && <p class="alert success" role="status">{t("reviews.deleted")}</p>}
       {putReview.isError && (
         <p class="alert error" role="alert">{t("reviews.failed", { message: errorMessage(putReview.error) })}</p>
+      )}
+      {deleteReview.isError && (
+        <p class="alert error" role="alert">
+          {t("reviews.deleteFailed", { message: errorMessage(deleteReview.error) })}
+        </p>
       )}
     </form>
   );

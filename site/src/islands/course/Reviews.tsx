@@ -2,7 +2,7 @@ import { t } from "../../i18n/en.ts";
 import { formatDate, formatRating } from "../../i18n/format.ts";
 import { errorMessage, withIslandShell } from "../lib/query.tsx";
 import { type SessionUser, useSession } from "../lib/session.ts";
-import { useCourseProgress } from "../learning/progress.ts";
+import { grantsAccess, useCourseEnrollment } from "../learning/progress.ts";
 import { ReviewForm } from "./ReviewForm.tsx";
 import { type RatingSummary, type ReviewsPage, useRating, useReviews } from "./reviews-queries.ts";
 
@@ -23,9 +23,9 @@ function StarsText({ rating }: { rating: number }) {
 }
 
 function WriteReview({ courseId, user }: { courseId: string; user: SessionUser }) {
-  const progress = useCourseProgress(courseId, true);
-  if (progress.isPending) return null;
-  if (!progress.data) return <p class="muted">{t("reviews.onlyEnrolled")}</p>;
+  const enrollment = useCourseEnrollment(courseId, true);
+  if (enrollment.isPending) return null;
+  if (!grantsAccess(enrollment.data)) return <p class="muted">{t("reviews.onlyEnrolled")}</p>;
   return <ReviewForm courseId={courseId} author={{ id: user.id, name: user.name }} />;
 }
 

@@ -25,16 +25,36 @@ export function useCourseProgress(courseId: string, enabled: boolean) {
   });
 }
 
-/** Puts a progress answer (after enrolling, say) into the cache. */
-export function useSetProgress(courseId: string) {
-  const queryClient = useQueryClient();
-  return (progress: CourseProgress | null) => queryClient.setQueryData(progressKey(courseId), progress);
+export type CourseEnrollment = NonNullable<Awaited<ReturnType<typeof fetchEnrollment>>["enrollment"]>;
+
+const enrollmentKey = (courseId: string) => ["enrollment", courseId] as const;
+
+function fetchEnrollment(courseId: string) {
+  return call(api.courses[":id"].enrollment.$get({ param: { id: courseId } }));
 }
 
-/** The first lesson, in curriculum order, not completed yet: where "continue" goes. */
-export function nextLessonId(lessonIds: readonly string[], completed: readonly string[]): string | undefined {
-  const done = new Set(completed);
-  return lessonIds.find((id) => !done.has(id));
+/**
+ * The signed-in learner's enrollment in a course, or null when they have none.
+ * Asking never fails for "not enrolled" (unlike progress, whose 403 the
+ * browser would log as an error on every course page).
+ */
+export function useCourseEnrollment(courseId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: enrollmentKey(courseId),
+    queryFn: async () => (await fetchEnrollment(courseId)).enrollment,
+    enabled,
+  });
+}
+
+/** Puts an enrollment (the answer to enrolling, say) into the cache. */
+export function useSetEnrollment(courseId: string) {
+  const queryClient = useQueryClient();
+  return (enrollment: CourseEnrollment | null) => queryClient.setQueryData(enrollmentKey(courseId), enrollment);
+}
+
+/** Whether an enrollment opens the course: a refunded one does not. */
+export function grantsAccess(enrollment: CourseEnrollment | null | undefined): enrollment is CourseEnrollment {
+  return enrollment != null && enrollment.status !== "refunded";
 }
 
 /**

@@ -65,8 +65,8 @@ export function useSubmit(action: (values: Record<string, string>) => Promise<vo
   return { busy: submitting || !ready, failure, onSubmit };
 }
 
-/** A same-site path to go to after signing in; anything else (other hosts, `//evil`) falls back to `/my`. */
-export function safeNextPath(raw: string | null): string {
+/** A same-site path to go to after signing in; anything else (other hosts, `//evil`) falls back to `fallback`. */
+export function safeNextPath(raw: string | null, fallback = "/my"): string {
   if (raw && raw.startsWith("/") && !raw.startsWith("//") && !raw.startsWith("/\\")) return raw;
-  return "/my";
+  return fallback;
 }

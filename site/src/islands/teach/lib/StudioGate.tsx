@@ -6,10 +6,12 @@ import { type SessionUser, useSession } from "../../lib/session.ts";
 import { studioApi } from "./studio-api.ts";
 
 export const LOGIN_PATH = "/login";
+/** The profile's "Start teaching" section, where a learner account becomes a teacher account. */
+export const PROFILE_TEACH_PATH = "/account#teach";
 
 /**
  * Renders the studio only for teachers and admins. Visitors get a way to log in that brings them back here;
- * learners learn why they cannot enter; teachers with an unconfirmed email are told what that blocks.
+ * learners learn why they cannot enter and where to start teaching; teachers with an unconfirmed email are told what that blocks.
  */
 export function StudioGate({ children }: { children: (user: SessionUser) => ComponentChildren }) {
   const session = useSession();
@@ -28,7 +30,7 @@ export function StudioGate({ children }: { children: (user: SessionUser) => Comp
     return (
       <div class="alert info">
         <p>{tt("studio.notTeacher")}</p>
-        <a class="button secondary" href="/register">{tt("studio.registerTeacher")}</a>
+        <a class="button secondary" href={PROFILE_TEACH_PATH}>{tt("studio.becomeTeacher")}</a>
       </div>
     );
   }
