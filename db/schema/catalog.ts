@@ -83,6 +83,12 @@ export const courses = pgTable(
       sql`${t.status} = 'published'`,
     ),
     index("courses_published_price_idx").on(t.priceCents, t.id).where(sql`${t.status} = 'published'`),
+    // The same orders within one category: a category page reads its own slice instead of filtering the catalog's.
+    index("courses_category_newest_idx").on(t.categoryId, t.publishedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.status} = 'published'`),
+    index("courses_category_rating_idx").on(t.categoryId, t.avgRating.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.status} = 'published'`),
+    index("courses_category_price_idx").on(t.categoryId, t.priceCents, t.id).where(sql`${t.status} = 'published'`),
     index("courses_title_words_idx").using("gin", t.titleWords),
     index("courses_search_words_idx").using("gin", t.searchWords),
     index("courses_title_prefix_idx").using("btree", sql`lower(${t.title}) text_pattern_ops`),

@@ -99,6 +99,9 @@ describe("catalog query plans at 10k courses", () => {
     [{ sort: "rating" }, "courses_published_rating_idx"],
     [{ sort: "price_asc" }, "courses_published_price_idx"],
     [{ sort: "price_desc", free: "false" }, "courses_published_price_idx"],
+    [{ sort: "newest", category: "web-development" }, "courses_category_newest_idx"],
+    [{ sort: "rating", category: "business", level: "advanced" }, "courses_category_rating_idx"],
+    [{ sort: "price_asc", category: "data-science", free: "true" }, "courses_category_price_idx"],
   ])("a page of %o walks %s", async (params, index) => {
     const plan = await planOf(params as Record<string, string>);
     expect(plan.map((node) => node["Index Name"])).toContain(index);

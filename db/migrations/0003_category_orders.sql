@@ -1,0 +1,3 @@
+CREATE INDEX "courses_category_newest_idx" ON "courses" USING btree ("category_id","published_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "courses"."status" = 'published';--> statement-breakpoint
+CREATE INDEX "courses_category_rating_idx" ON "courses" USING btree ("category_id","avg_rating" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "courses"."status" = 'published';--> statement-breakpoint
+CREATE INDEX "courses_category_price_idx" ON "courses" USING btree ("category_id","price_cents","id") WHERE "courses"."status" = 'published';
