@@ -6,6 +6,7 @@ const unavailableCodes = new Set([
   "57P01", // admin_shutdown
   "57P02", // crash_shutdown
   "57P03", // cannot_connect_now
+  "53300", // too_many_connections: the server is full, not the request wrong; retrying later works
   "08000",
   "08001",
   "08003",
