@@ -14,18 +14,14 @@
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server; only the
  * lectern_bench_* database on it is ever dropped or written.
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { buildSite, siteBuildIsFresh } from "../../api/local/site-build.ts";
-import { toolEnv } from "../../api/local/processes.ts";
-import { postgresVersion, prepareBenchDatabase } from "./database.ts";
-import { DEFAULT_SERVER_URL } from "./database.ts";
+import { holdFreshBuild, log, positive, reproduceCommand, runMain, writeFormatted } from "./cli.ts";
+import { DEFAULT_SERVER_URL, postgresVersion, prepareBenchDatabase } from "./database.ts";
 import { measureDatabase } from "./db-timing.ts";
 import { type E2eRow, measureServer, type ServerKind, SERVERS } from "./e2e.ts";
 import { waitForQuiet } from "./cpu.ts";
-import { stopAll } from "./processes.ts";
 import { type BenchResults, machineFacts, markdown } from "./report.ts";
 import { buildWorkload } from "./workload.ts";
 
@@ -48,12 +44,6 @@ const { values } = parseArgs({
   },
 });
 
-function positive(name: string, value: string, max: number): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < 1 || number > max) throw new Error(`--${name} takes 1 to ${max}, not ${value}`);
-  return number;
-}
-
 const courses = positive("courses", values.courses, 1_000_000);
 const settings = {
   dbPasses: positive("db-passes", values["db-passes"], 20),
@@ -69,34 +59,16 @@ const servers = values.servers.split(",").map((name) => {
 /** E2E scenarios by name, comma-separated: search, filtered list, course by slug (cached), … (uncached). */
 const only = values.scenarios?.split(",").map((name) => name.trim());
 const serverUrl = process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL;
-const log = (line: string) => console.error(`[bench] ${line}`);
-
 let closeDatabase: (() => Promise<void>) | undefined;
-let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    log(`${signal}: stopping`);
-    void Promise.allSettled([stopAll(), closeDatabase?.()]).finally(() => process.exit(130));
-  });
-}
-
-async function ensureBuild(): Promise<void> {
-  if (siteBuildIsFresh()) return;
-  log("the Worker bundle is stale or missing: building it");
-  const code = await buildSite(toolEnv()).exited;
-  if (code !== 0) throw new Error(`astro build failed (exit code ${code})`);
-}
 
 const resultsFile = (ext: string) => `tests/bench/results/catalog-${courses}.${ext}`;
 
-/** Writes the JSON and the markdown (formatted: tests/ is under `deno fmt --check`), and prints the markdown. */
+/** Writes the JSON and the markdown, and prints the markdown. */
 function write(results: BenchResults): void {
-  mkdirSync("tests/bench/results", { recursive: true });
-  writeFileSync(resultsFile("json"), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(resultsFile("md"), markdown(results));
-  spawnSync("node_modules/.bin/deno", ["fmt", "--quiet", resultsFile("json"), resultsFile("md")], { stdio: "inherit" });
+  writeFormatted({
+    [resultsFile("json")]: `${JSON.stringify(results, null, 2)}\n`,
+    [resultsFile("md")]: markdown(results),
+  });
   console.log(`\n${readFileSync(resultsFile("md"), "utf8")}`);
 }
 
@@ -123,16 +95,19 @@ async function main(): Promise<void> {
 
   const e2e: E2eRow[] = [];
   if (!values["skip-e2e"]) {
-    await ensureBuild();
-    for (const server of servers) {
-      e2e.push(...await measureServer(server, workload, { databaseUrl: database.url, ...settings, only, log }));
+    const releaseBuild = await holdFreshBuild();
+    try {
+      for (const server of servers) {
+        e2e.push(...await measureServer(server, workload, { databaseUrl: database.url, ...settings, only, log }));
+      }
+    } finally {
+      await releaseBuild();
     }
   }
 
-  const args = process.argv.slice(2).map((arg) => (/^[\w.,=-]+$/.test(arg) ? arg : `"${arg}"`)).join(" ");
   const results: BenchResults = {
     courses,
-    command: `npm run bench:catalog${args ? ` -- ${args}` : ""}`,
+    command: reproduceCommand("bench:catalog"),
     startedAt,
     seedSeconds: database.seedSeconds,
     dbBusyBeforePercent,
@@ -146,12 +121,4 @@ async function main(): Promise<void> {
   log(`wrote tests/bench/results/catalog-${courses}.json and .md`);
 }
 
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    if (stopping) return; // a signal stopped the children under it: the signal handler exits
-    console.error(error instanceof Error ? error.stack ?? error.message : error);
-    await Promise.allSettled([stopAll(), closeDatabase?.()]);
-    process.exit(1);
-  },
-);
+runMain(main, async () => await closeDatabase?.());

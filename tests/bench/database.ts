@@ -84,3 +84,50 @@ export async function postgresVersion(database: Database): Promise<string> {
   const rows = (await database.db.execute<{ version: string }>(sql`select version()`)).rows;
   return rows[0]?.version ?? "unknown";
 }
+
+/**
+ * A fresh copy of the seeded catalog for a run that writes (`lectern_bench_<N>_run`), made with CREATE DATABASE
+ * … TEMPLATE (a file copy: seconds, where seeding takes minutes). Every run so starts from the same rows, and the
+ * catalog benchmark's database is never written. The source must have no open connections.
+ */
+export async function cloneBenchDatabase(
+  serverUrl: string,
+  courseCount: number,
+): Promise<{ name: string; url: string }> {
+  const source = benchDatabaseUrl(serverUrl, courseCount);
+  const name = `${source.name}_run`;
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
+  await adminQuery(serverUrl, `create database ${name} template ${source.name}`);
+  return { name, url: url.toString() };
+}
+
+/**
+ * The bulk seed gives its learners enrollments, progress and reviews but no inbox: one notification per enrollment
+ * (read, unless recent), as the app would have written, so the notifications page has something to page through.
+ */
+export async function addLearnerInboxes(database: Database): Promise<number> {
+  const result = await database.db.execute(sql`
+    insert into notifications (id, user_id, kind, title, body, link, read_at, created_at)
+    select gen_random_uuid(), e.user_id, 'enrollment_created', 'You enrolled in ' || c.title,
+      'Start with the first lesson whenever you are ready.', '/courses/' || c.slug,
+      case when e.enrolled_at < now() - interval '14 days' then e.enrolled_at + interval '1 day' end, e.enrolled_at
+    from enrollments e
+    join courses c on c.id = e.course_id
+    where not exists (select 1 from notifications n where n.user_id = e.user_id)`);
+  await database.db.execute(sql`analyze notifications`);
+  return result.rowCount ?? 0;
+}
+
+/** How much of each kind of row the run's database holds: what "realistic" means here. */
+export async function rowCounts(database: Database): Promise<Record<string, number>> {
+  const [row] = (await database.db.execute<Record<string, number>>(sql`select
+    (select count(*)::int from courses where status = 'published') as "published courses",
+    (select count(*)::int from users where role = 'student') as learners,
+    (select count(*)::int from enrollments) as enrollments,
+    (select count(*)::int from lesson_progress) as "completed lessons",
+    (select count(*)::int from reviews) as reviews,
+    (select count(*)::int from notifications) as notifications`)).rows;
+  return row ?? {};
+}

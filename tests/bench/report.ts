@@ -30,6 +30,13 @@ const firstLineOf = (command: string, args: string[]) => {
 const packageVersion = (name: string) =>
   (JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")) as { version: string }).version;
 
+/** Whether the code under test (the app, its database code, the build inputs) is exactly the commit. */
+function appIsCommitted(): boolean {
+  const paths = ["api", "db", "site/src", "wrangler.toml", "package-lock.json"];
+  const status = spawnSync("git", ["status", "--porcelain", "--", ...paths], { encoding: "utf8" });
+  return status.status === 0 && status.stdout.trim() === "";
+}
+
 export function machineFacts(postgres: string): Machine {
   const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown";
   return {
@@ -42,7 +49,7 @@ export function machineFacts(postgres: string): Machine {
     wrangler: packageVersion("wrangler"),
     autocannon: packageVersion("autocannon"),
     postgres: postgres.split(" on ")[0] ?? postgres,
-    commit: firstLineOf("git", ["rev-parse", "--short", "HEAD"]),
+    commit: firstLineOf("git", ["rev-parse", "--short", "HEAD"]) + (appIsCommitted() ? "" : " + uncommitted changes"),
   };
 }
 

@@ -1,0 +1,236 @@
+/**
+ * The scenarios of `npm run bench`, each against a running stack: the
+ * learner journey (the old platform's test), search at a fixed rate, the
+ * cached course page against a bare Hono handler, and writes under
+ * concurrency checked against the database.
+ */
+import type { Database } from "../../db/client.ts";
+import { describeRun, runLoad } from "./generator.ts";
+import {
+  accessTokens,
+  countRows,
+  freshEnrollments,
+  JOURNEY_STEPS,
+  learnerJourneys,
+  type SignedInLoad,
+  unfinishedLessons,
+  type WriteTable,
+} from "./learners.ts";
+import type { LoadResult, LoadSpec } from "./load.ts";
+import { type ServerKind, type Stack, startStack } from "./stack.ts";
+import { coursePath, coursesPath, type Workload } from "./workload.ts";
+
+export interface Settings {
+  warmupSeconds: number;
+  seconds: number;
+  /** Concurrent users of the journey and the write runs (the old platform's test had 200). */
+  users: number;
+  /** Connections of the overhead runs (enough to saturate one core). */
+  connections: number;
+  /** Requests per second of the fixed-rate search run. */
+  searchRate: number;
+  /** Distinct learners the journey's users sign in as. */
+  learners: number;
+}
+
+export interface SearchRun {
+  courses: number;
+  run: LoadResult;
+}
+
+export interface Overhead {
+  slug: string;
+  bytes: number;
+  api: LoadResult;
+  bare: LoadResult;
+  /** The API's throughput as a share of the bare handler's. */
+  ratio: number;
+}
+
+export interface WriteCheck {
+  table: WriteTable;
+  /** Distinct writes prepared; the run stops early if it sends them all. */
+  prepared: number;
+  run: LoadResult;
+  /** Answers that said a row was written: 201 for enroll, 2xx for complete. */
+  acknowledged: number;
+  rowsAdded: number;
+  /** Requests sent without an answer: in flight when the run ended, or timed out. Their rows may or may not exist. */
+  unanswered: number;
+  /** Acknowledged writes missing from the database: must be 0. */
+  lost: number;
+  /** Rows no 2xx or unanswered request accounts for: written although the answer was an error. */
+  writtenDespiteError: number;
+  /** Nothing lost and nothing written behind an error answer. */
+  verified: boolean;
+}
+
+type Log = (line: string) => void;
+
+/** Writes prepared per second of the run: above what one core has been seen to sustain. */
+const WRITES_PER_SECOND_BOUND = 4000;
+/** Journeys prepared: runs longer than these wrap around (repeated completions are idempotent). */
+const JOURNEYS = 6000;
+
+async function signedIn(stack: Stack, load: SignedInLoad): Promise<Pick<LoadSpec, "tokens">> {
+  return { tokens: await accessTokens(stack.vars, load.userIds) };
+}
+
+/** Scenario 1: `users` learners, each playing journeys back to back (closed loop). */
+export async function journey(
+  stack: Stack,
+  database: Database,
+  workload: Workload,
+  settings: Settings,
+  log: Log,
+): Promise<LoadResult> {
+  const load = await learnerJourneys(database, workload, { learners: settings.learners, journeys: JOURNEYS });
+  const { requests } = load;
+  const run = await runLoad({
+    origin: stack.origin,
+    serverGroups: stack.groups,
+    ...await signedIn(stack, load),
+    stepNames: [...JOURNEY_STEPS],
+    warmup: {
+      requests,
+      journeyLength: JOURNEY_STEPS.length,
+      seconds: settings.warmupSeconds,
+      connections: settings.users,
+    },
+    measure: {
+      seconds: settings.seconds,
+      mode: "closed",
+      connections: settings.users,
+      requests,
+      journeyLength: JOURNEY_STEPS.length,
+    },
+  });
+  log(`  ${stack.kind} journey, ${settings.users} users (${load.userIds.length} learners): ${describeRun(run)}`);
+  return run;
+}
+
+/** Scenario 2: search at a fixed rate (open loop), after a gentle warm-up. */
+export async function searchAtRate(
+  stack: Stack,
+  workload: Workload,
+  courses: number,
+  settings: Settings,
+  log: Log,
+): Promise<SearchRun> {
+  const requests = workload.search.map(coursesPath);
+  const run = await runLoad({
+    origin: stack.origin,
+    serverGroups: stack.groups,
+    warmup: { requests, seconds: settings.warmupSeconds, connections: 2 },
+    measure: {
+      seconds: settings.seconds,
+      mode: "rate",
+      rps: settings.searchRate,
+      maxSockets: settings.users,
+      requests,
+    },
+  });
+  log(`  ${stack.kind} search at ${settings.searchRate}/s, ${courses} courses: ${describeRun(run)}`);
+  return { courses, run };
+}
+
+function closedOn(stack: Stack, path: string, settings: Settings): LoadSpec {
+  return {
+    origin: stack.origin,
+    serverGroups: stack.groups,
+    warmup: { requests: [path], seconds: settings.warmupSeconds, connections: settings.connections },
+    measure: {
+      seconds: settings.seconds,
+      mode: "closed",
+      connections: settings.connections,
+      requests: [path],
+    },
+  };
+}
+
+/** Scenario 3, the API half: one cached course page, anonymous; returns the bytes for the bare half. */
+export async function cachedCourse(stack: Stack, workload: Workload, settings: Settings, log: Log) {
+  const slug = workload.slugs[0]!;
+  const path = coursePath(slug);
+  const response = await fetch(`${stack.origin}${path}`, { headers: { accept: "application/json" } });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  const body = await response.text();
+  const run = await runLoad(closedOn(stack, path, settings));
+  log(`  ${stack.kind} cached course page (${body.length} bytes): ${describeRun(run)}`);
+  return { slug, body, run };
+}
+
+/** Scenario 3, the baseline: the bare Hono handler on the same runtime, sending the same bytes. */
+export async function bareHono(kind: ServerKind, slug: string, body: string, settings: Settings, log: Log) {
+  const stack = await startStack(kind, { bareBody: body });
+  try {
+    const run = await runLoad(closedOn(stack, coursePath(slug), settings));
+    log(`  ${kind} bare Hono: ${describeRun(run)}`);
+    return run;
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** Requests may outlive the generator's 10 s timeout; their writes land this long after, at most. */
+const SETTLE_MS = 3_000;
+
+async function writeRun(
+  stack: Stack,
+  database: Database,
+  table: WriteTable,
+  load: SignedInLoad,
+  settings: Settings,
+  log: Log,
+): Promise<WriteCheck> {
+  const before = await countRows(database, table);
+  const run = await runLoad({
+    origin: stack.origin,
+    serverGroups: stack.groups,
+    ...await signedIn(stack, load),
+    measure: {
+      seconds: settings.seconds,
+      mode: "closed",
+      connections: settings.users,
+      requests: load.requests,
+      maxRequests: load.requests.length,
+    },
+  }, false);
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const rowsAdded = await countRows(database, table) - before;
+  const acknowledged = table === "enrollments" ? run.statusCodes["201"] ?? 0 : run.ok;
+  const unanswered = run.errors + run.inFlightAtEnd;
+  const lost = Math.max(0, acknowledged - rowsAdded);
+  const writtenDespiteError = Math.max(0, rowsAdded - acknowledged - unanswered);
+  const verified = lost === 0 && writtenDespiteError === 0;
+  log(
+    `  ${stack.kind} ${table}: ${describeRun(run)}; acknowledged ${acknowledged} (+${unanswered} unanswered), ` +
+      `rows added ${rowsAdded}, lost ${lost}, written despite an error answer ${writtenDespiteError}`,
+  );
+  return {
+    table,
+    prepared: load.requests.length,
+    run,
+    acknowledged,
+    rowsAdded,
+    unanswered,
+    lost,
+    writtenDespiteError,
+    verified,
+  };
+}
+
+/** Scenario 4: enroll, then lesson-complete, `users` at a time, each write fresh; rows counted before and after. */
+export async function writes(stack: Stack, database: Database, settings: Settings, log: Log) {
+  const count = settings.seconds * WRITES_PER_SECOND_BOUND;
+  const enroll = await writeRun(stack, database, "enrollments", await freshEnrollments(database, count), settings, log);
+  const complete = await writeRun(
+    stack,
+    database,
+    "lesson_progress",
+    await unfinishedLessons(database, count),
+    settings,
+    log,
+  );
+  return { enroll, complete };
+}

@@ -1,0 +1,192 @@
+/**
+ * The server side of a benchmark run, started and stopped as one: the API
+ * (the built Worker in workerd, or the Deno entry) or the bare Hono baseline,
+ * the WebSocket bridge its Neon driver reaches Postgres through, and — when a
+ * Redis is given — the Upstash REST emulator the production cache and rate
+ * limiter talk to. The server and its bridge (which production runs in the
+ * same isolate, as the driver's socket) are pinned to SERVER_CPU, the load
+ * generator to LOAD_CPU; the backing services are not pinned: Postgres, Redis
+ * and the emulator, which stands in for Upstash, a remote service whose CPU a
+ * Worker never pays for. The CPU accounting still counts the emulator as the
+ * server's (it is one of the stack's process groups).
+ */
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { writeEnvFile } from "../../api/local/worker-vars.ts";
+import { type Child, firstLine, freePort, spawnPinned, waitUntilReady } from "./processes.ts";
+
+export const SERVER_CPU = 0;
+export const LOAD_CPU = 1;
+export const SERVERS = ["workerd", "deno"] as const;
+export type ServerKind = (typeof SERVERS)[number];
+
+/** Same secret for every server of a run, so the benchmark can sign access tokens the servers accept. */
+export const BENCH_JWT_SECRET = "lectern-bench-jwt-secret-0123456789abcdef0123";
+
+const NODE = process.execPath;
+const READY_TIMEOUT_MS = 120_000;
+/** wrangler.toml's: must not be newer than the workerd in the tree. */
+const COMPATIBILITY_DATE = "2026-10-01";
+const BARE_ENTRY = "tests/bench/bare-hono.ts";
+// deno-lint-ignore no-control-regex
+const ANSI_ESCAPES = /\u001b\[[0-9;]*m/g;
+
+export type StackOptions =
+  /** The API; with a redis:// URL its cache and rate limiter go through the Upstash emulator to that Redis. */
+  | { databaseUrl: string; redisUrl?: string }
+  /** Instead of the API: the bare Hono baseline, answering every course request with these bytes. */
+  | { bareBody: string };
+
+export interface Stack {
+  kind: ServerKind;
+  origin: string;
+  /** The environment the API was started with (to sign tokens it accepts). */
+  vars: Record<string, string>;
+  /** Process groups of the server side, for the CPU accounting. */
+  groups: number[];
+  /** Lines with "error" the server printed after `mark` (a length of its output). */
+  errorsSince(mark: number): string[];
+  outputLength(): number;
+  stop(): Promise<void>;
+}
+
+async function startBridge(databaseUrl: string): Promise<{ child: Child; proxy: string }> {
+  const { hostname, port } = new URL(databaseUrl);
+  const child = spawnPinned("ws bridge", NODE, ["tests/bench/bridge.ts", hostname, port || "5432"], {
+    cpu: SERVER_CPU,
+  });
+  return { child, proxy: (await firstLine(child, 10_000)).trim() };
+}
+
+/** The Upstash REST emulator in front of `redisUrl`, answering PING. */
+async function startUpstash(redisUrl: string): Promise<{ child: Child; url: string; token: string }> {
+  const port = await freePort();
+  const token = `bench-${crypto.randomUUID()}`;
+  const child = spawnPinned("upstash emulator", "node_modules/.bin/upstash-redis-server", [], {
+    cpu: undefined,
+    env: { ...process.env, URS_TOKEN: token, PORT: String(port), REDIS_URL: redisUrl },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (await upstashCommand({ url, token }, ["PING"]).then(() => true, () => false)) return { child, url, token };
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  await child.stop();
+  throw new Error(`the Upstash emulator did not start:\n${child.output().slice(-2000)}`);
+}
+
+async function upstashCommand(upstash: { url: string; token: string }, command: string[]): Promise<unknown> {
+  const response = await fetch(upstash.url, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${upstash.token}` },
+    body: JSON.stringify(command),
+    signal: AbortSignal.timeout(2_000),
+  });
+  if (!response.ok) throw new Error(`${command[0]}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+function apiVars(databaseUrl: string, proxy: string, origin: string): Record<string, string> {
+  return {
+    APP_ENV: "development",
+    // wrangler.toml's [vars] are production's (Resend, Stripe): replaced as `npm start` does (api/local/worker-vars.ts).
+    MAIL_PROVIDER: "outbox",
+    PAYMENT_PROVIDER: "local",
+    DATABASE_URL: databaseUrl,
+    DATABASE_WS_PROXY: proxy,
+    PUBLIC_URL: origin,
+    // The global per-IP limit would otherwise answer the load (all from 127.0.0.1) with 429s; it is still checked.
+    RATE_LIMIT_PER_MINUTE: "1000000000",
+    LOG_LEVEL: "error",
+    JWT_SECRET: BENCH_JWT_SECRET,
+  };
+}
+
+async function startWrangler(args: string[], vars: Record<string, string>, port: number, scratch: string) {
+  const envFile = join(scratch, "worker.env");
+  writeEnvFile(envFile, vars);
+  const wrangler = realpathSync("node_modules/.bin/wrangler");
+  args.push("--local", "--ip", "127.0.0.1", "--port", String(port));
+  args.push("--inspector-port", String(await freePort()), "--env-file", envFile);
+  // error: Miniflare would otherwise post a log line per request to wrangler's Node process. It also hides what the
+  // Worker logs: BENCH_WRANGLER_LOG_LEVEL=log shows it, to find out what a 500 was.
+  const logLevel = process.env.BENCH_WRANGLER_LOG_LEVEL ?? "error";
+  args.push("--show-interactive-dev-session=false", "--log-level", logLevel, "--persist-to", join(scratch, "state"));
+  return spawnPinned("wrangler dev", NODE, [wrangler, "dev", ...args], {
+    cpu: SERVER_CPU,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+  });
+}
+
+function startDeno(entry: string, vars: Record<string, string>, port: number) {
+  const args = ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-sys", entry];
+  // A clean environment: Deno reads all of it, and the shell's DATABASE_URL or Upstash settings must not leak in.
+  const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...vars, PORT: String(port) };
+  return spawnPinned("deno", "node_modules/.bin/deno", args, { cpu: SERVER_CPU, env: { ...env, HOST: "127.0.0.1" } });
+}
+
+/** The API as production builds it (workerd runs the Astro build's bundle, found through .wrangler/deploy). */
+function startApi(kind: ServerKind, vars: Record<string, string>, port: number, scratch: string) {
+  return kind === "workerd" ? startWrangler([], vars, port, scratch) : startDeno("api/deno.ts", vars, port);
+}
+
+/** The bare Hono baseline on the same runtime: a Worker of its own, or the same module under Deno. */
+function startBare(kind: ServerKind, body: string, port: number, scratch: string) {
+  const vars = { BODY_BASE64: Buffer.from(body).toString("base64") };
+  if (kind === "deno") return startDeno(BARE_ENTRY, vars, port);
+  const config = { name: "lectern-bench-bare", main: resolve(BARE_ENTRY), compatibility_date: COMPATIBILITY_DATE };
+  const configFile = join(scratch, "bare-wrangler.json");
+  writeFileSync(configFile, JSON.stringify(config));
+  return startWrangler(["--config", configFile], vars, port, scratch);
+}
+
+/** Starts the server side; on failure, stops whatever of it had started. */
+export async function startStack(kind: ServerKind, options: StackOptions): Promise<Stack> {
+  const scratch = mkdtempSync(join(tmpdir(), "lectern-bench-"));
+  const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
+  process.once("exit", removeScratch); // also when Ctrl-C ends the run
+  const children: Child[] = [];
+  const stop = async () => {
+    for (const child of children.reverse()) await child.stop();
+    removeScratch();
+    process.off("exit", removeScratch);
+  };
+  try {
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    let vars: Record<string, string> = {};
+    let server: Child;
+    if ("bareBody" in options) {
+      server = await startBare(kind, options.bareBody, port, scratch);
+    } else {
+      const bridge = await startBridge(options.databaseUrl);
+      children.push(bridge.child);
+      vars = apiVars(options.databaseUrl, bridge.proxy, origin);
+      if (options.redisUrl) {
+        const upstash = await startUpstash(options.redisUrl);
+        children.push(upstash.child);
+        // Every server starts with an empty cache: what one run cached must not flatter the next.
+        await upstashCommand(upstash, ["FLUSHDB"]);
+        Object.assign(vars, { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token });
+      }
+      server = await startApi(kind, vars, port, scratch);
+    }
+    children.push(server);
+    await waitUntilReady(`${origin}/health/ready`, server, READY_TIMEOUT_MS);
+    return {
+      kind,
+      origin,
+      vars,
+      groups: children.map((child) => child.process.pid).filter((pid): pid is number => pid !== undefined),
+      outputLength: () => server.output().length,
+      errorsSince: (mark) =>
+        server.output().slice(mark).replace(ANSI_ESCAPES, "").split("\n").filter((line) => /error/i.test(line)),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
