@@ -59,13 +59,12 @@ async function loadCourse({ db }: Pick<Deps, "db">, where: { id: string } | { sl
  * owner and admins, never cached, and 404 for everyone else.
  */
 export async function getCourse(deps: Pick<Deps, "db" | "cache">, idOrSlug: string, viewer: Viewer): Promise<Course> {
-  const slug = idOrSlug.toLowerCase();
-  const id = isId(idOrSlug) ? idOrSlug.toLowerCase() : await deps.cache.get<string>(slugKey(slug));
-  if (id) {
-    const cached = await deps.cache.get<Course>(courseKey(id));
-    if (cached) return cached;
-  }
-  const course = await loadCourse(deps, id ? { id } : { slug });
+  const key = idOrSlug.toLowerCase();
+  const byId = isId(key);
+  // The course is cached whole under both its id and its slug, so either lookup is one round trip to Redis.
+  const cached = await deps.cache.get<Course>(byId ? courseKey(key) : slugKey(key));
+  if (cached) return cached;
+  const course = await loadCourse(deps, byId ? { id: key } : { slug: key });
   if (!course) throw AppError.notFound("course");
   if (course.status !== "published") {
     if (!canManage(viewer, { teacherId: course.teacher.id })) throw AppError.notFound("course");
@@ -73,7 +72,7 @@ export async function getCourse(deps: Pick<Deps, "db" | "cache">, idOrSlug: stri
   }
   await Promise.all([
     deps.cache.set(courseKey(course.id), course, COURSE_TTL_SECONDS),
-    deps.cache.set(slugKey(course.slug), course.id, COURSE_TTL_SECONDS),
+    deps.cache.set(slugKey(course.slug), course, COURSE_TTL_SECONDS),
   ]);
   return course;
 }

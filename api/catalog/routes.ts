@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { etag } from "hono/etag";
 import {
   type OptionalAuthEnv,
@@ -8,6 +8,7 @@ import {
   requireVerifiedEmail,
 } from "../identity/middleware.ts";
 import { pageQuery } from "../lib/cursor.ts";
+import { jsonEtag } from "../lib/etag.ts";
 import { validate } from "../lib/validation.ts";
 import { createCourse, deleteCourse, publishCourse, unpublishCourse, updateCourse } from "./authoring.ts";
 import {
@@ -42,22 +43,28 @@ const weakEtag = etag({ weak: true });
 /** ETag / 304 for reads only: a write with If-None-Match must never be answered "not modified". */
 const readEtag: MiddlewareHandler = (c, next) => (c.req.method === "GET" ? weakEtag(c, next) : next());
 
+/** Sets the answer's ETag from the value itself, so `weakEtag` only compares (see jsonEtag). */
+function tagged<T>(c: Context, value: T): T {
+  c.header("ETag", jsonEtag(value));
+  return value;
+}
+
 export const catalogRoutes = new Hono<OptionalAuthEnv>()
   .use("/categories", readEtag)
   .use("/courses", readEtag)
   .use("/courses/:idOrSlug", readEtag)
   .get("/categories", async (c) => {
     c.header("Cache-Control", PUBLIC_CACHE);
-    return c.json(await listCategories(c.var.deps));
+    return c.json(tagged(c, await listCategories(c.var.deps)));
   })
   .get("/courses", validate("query", listCoursesQuery), async (c) => {
     c.header("Cache-Control", PUBLIC_CACHE);
-    return c.json(await listCourses(c.var.deps, c.req.valid("query")));
+    return c.json(tagged(c, await listCourses(c.var.deps, c.req.valid("query"))));
   })
   .get("/courses/:idOrSlug", optionalUser, async (c) => {
     const course = await getCourse(c.var.deps, c.req.param("idOrSlug"), c.var.user);
     c.header("Cache-Control", course.status === "published" ? PUBLIC_CACHE : "private, no-store");
-    return c.json(course);
+    return c.json(tagged(c, course));
   })
   .get("/lessons/:id", optionalUser, async (c) => {
     const lesson = await getLesson(c.var.deps, c.req.param("id"), c.var.user);

@@ -3,6 +3,9 @@ import type { AppDeps, AppEnv, Deps } from "../deps.ts";
 import { deliverOutbox } from "../lib/mail/outbox.ts";
 
 function waitUntil(c: Context): ((work: Promise<unknown>) => void) | undefined {
+  // Workers always pass bindings with the ExecutionContext; without them there is none, and asking Hono for it
+  // builds and throws an Error on every request, which showed in Deno's profile.
+  if (c.env === undefined) return undefined;
   try {
     const ctx = c.executionCtx;
     return (work) => ctx.waitUntil(work);
