@@ -203,11 +203,11 @@ export function markdown(results: BenchResults): string {
   ];
   if (results.e2e.length > 0) {
     lines.push(
-      `**End to end** (ms), through the HTTP API: server and its WebSocket bridge pinned to CPU 0, load generator ` +
-        `to CPU 1, Postgres unpinned. Closed loop: autocannon, ${s.connections} connections, ${s.warmupSeconds} s ` +
+      `**End to end** (ms), through the HTTP API: server pinned to CPU 0, load generator ` +
+        `to CPU 1, Postgres and the WebSocket bridge unpinned. Closed loop: autocannon, ${s.connections} connections, ${s.warmupSeconds} s ` +
         `warm-up then ${s.seconds} s; then one connection for ${s.seconds} s (latency without queueing); then an ` +
         `open loop at ${s.rate} req/s (the old platform's throughput) for ${s.seconds} s. Requests unanswered ` +
-        `after 10 s count as errors. "CPU s" is what the server with its bridge, Postgres, and everything else on ` +
+        `after 10 s count as errors. "CPU s" is what the server with the bridge, Postgres, and everything else on ` +
         `the machine used during the ${s.seconds} s closed run (the load generator is left out). ` +
         `The old platform: ${OLD_PLATFORM.rps} req/s overall at p99 ${OLD_PLATFORM.p99Ms} ms; search p99 ` +
         `${OLD_PLATFORM.searchP99Ms} ms.`,

@@ -233,8 +233,8 @@ export function summaryMarkdown(summary: BenchSummary): string {
     `${version(m.workerd)} (wrangler ${m.wrangler}), ${m.postgres}, Redis through the Upstash REST emulator, ` +
     `autocannon ${m.autocannon}.`,
     "",
-    `Database: ${rows}. The server with its WebSocket bridge is pinned to CPU 0, the load generator to ` +
-    `CPU 1; Postgres, Redis and the Upstash emulator (standing in for a remote service) are not pinned. Each run: ${s.warmupSeconds} s warm-up, then ` +
+    `Database: ${rows}. The server is pinned to CPU 0, the load generator to CPU 1; Postgres, Redis, the ` +
+    `WebSocket bridge and the Upstash emulator (standing in for Neon's proxy and Upstash, remote services) are not pinned. Each run: ${s.warmupSeconds} s warm-up, then ` +
     `${s.seconds} s measured (writes: no warm-up). Journey: ${s.users} users in a closed loop, each signed in as one ` +
     `of ${s.learners} learners, playing home → catalog page → search → course page → lesson → complete lesson → ` +
     `notifications. Search: open loop at ${s.searchRate} req/s. Overhead: ${s.connections} connections on one ` +
