@@ -2,7 +2,7 @@
  * The overhead benchmark's baseline: a bare Hono handler that answers a
  * course request with the very bytes the API sent for it (BODY_BASE64), and
  * nothing else — no middleware, no cache, no database. The same module is a
- * Worker (wrangler dev runs it in workerd) and, under Deno, a Deno.serve
+ * Worker (bundled by wrangler, run by workerd) and, under Deno, a Deno.serve
  * entry, so each runtime is compared with itself.
  */
 import { Hono } from "hono";

@@ -18,6 +18,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { holdFreshBuild, log, positive, reproduceCommand, runMain, writeFormatted } from "./cli.ts";
+import { warnWithoutPooler } from "./pooler.ts";
 import { DEFAULT_SERVER_URL, postgresVersion, prepareBenchDatabase } from "./database.ts";
 import { measureDatabase } from "./db-timing.ts";
 import { type E2eRow, measureServer, type ServerKind, SERVERS } from "./e2e.ts";
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
 
   const e2e: E2eRow[] = [];
   if (!values["skip-e2e"]) {
+    warnWithoutPooler(log);
     const releaseBuild = await holdFreshBuild();
     try {
       for (const server of servers) {

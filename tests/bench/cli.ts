@@ -66,8 +66,8 @@ function sharedSiteLock(): Promise<Child> {
 
 /**
  * Builds the Worker if it is stale, then holds a shared lock on the build
- * until the returned release is called: wrangler dev reloads when site/dist
- * changes, and a rebuild in the middle of a run would be measured.
+ * until the returned release is called: each server of a run loads site/dist
+ * when it starts, and a rebuild in the middle of a run would mix two builds.
  */
 export async function holdFreshBuild(): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 3; attempt++) {

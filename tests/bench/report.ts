@@ -4,6 +4,7 @@ import { availableParallelism, totalmem } from "node:os";
 import type { DbScenarioResult } from "./db-timing.ts";
 import type { E2eRow } from "./e2e.ts";
 import { ms } from "./stats.ts";
+import { PGBOUNCER, poolerAvailable } from "./pooler.ts";
 
 /** The old platform's numbers the issue asks us to beat (its whole-site load test, and its search). */
 export const OLD_PLATFORM = { rps: 157, p99Ms: 51, searchP99Ms: 35 } as const;
@@ -19,7 +20,14 @@ export interface Machine {
   wrangler: string;
   autocannon: string;
   postgres: string;
+  /** PgBouncer's version when the servers went through it; absent in results from before it was used. */
+  pooler?: string;
   commit: string;
+}
+
+/** "PostgreSQL 15.x through PgBouncer 1.x": what the servers' queries went through. */
+export function databaseFacts(m: Machine): string {
+  return m.pooler ? `${m.postgres} through ${m.pooler} (transaction pooling)` : m.postgres;
 }
 
 const firstLineOf = (command: string, args: string[]) => {
@@ -49,6 +57,7 @@ export function machineFacts(postgres: string): Machine {
     wrangler: packageVersion("wrangler"),
     autocannon: packageVersion("autocannon"),
     postgres: postgres.split(" on ")[0] ?? postgres,
+    pooler: poolerAvailable() ? firstLineOf(PGBOUNCER, ["--version"]) : "no pooler (direct connections)",
     commit: firstLineOf("git", ["rev-parse", "--short", "HEAD"]) + (appIsCommitted() ? "" : " + uncommitted changes"),
   };
 }
@@ -187,7 +196,9 @@ export function markdown(results: BenchResults): string {
     `${
       results.startedAt.slice(0, 10)
     }, commit ${m.commit}. Machine: ${m.nproc} cores (${m.cpu}), ${m.memoryGiB} GiB; ` +
-    `Node ${m.node}, Deno ${version(m.deno)}, workerd ${version(m.workerd)} (wrangler ${m.wrangler}), ${m.postgres}, ` +
+    `Node ${m.node}, Deno ${version(m.deno)}, workerd ${version(m.workerd)} (wrangler ${m.wrangler}), ${
+      databaseFacts(m)
+    }, ` +
     `autocannon ${m.autocannon}.` +
     (results.seedSeconds === undefined ? "" : ` Seeding took ${results.seedSeconds.toFixed(0)} s.`),
     "",

@@ -30,6 +30,7 @@ import { parseArgs } from "node:util";
 import { connectPostgres } from "../../db/connect.ts";
 import { benchChart } from "./chart.ts";
 import { holdFreshBuild, log, positive, reproduceCommand, runMain, writeFormatted } from "./cli.ts";
+import { warnWithoutPooler } from "./pooler.ts";
 import {
   addLearnerInboxes,
   benchDatabaseUrl,
@@ -191,6 +192,7 @@ async function main(): Promise<void> {
   log(`${run.name}: ${JSON.stringify(rows)}`);
 
   // Only workerd runs the build; Deno runs the sources.
+  warnWithoutPooler(log);
   const releaseBuild = servers.includes("workerd") ? await holdFreshBuild() : async () => {};
   const results: ServerResults[] = [];
   try {

@@ -1,7 +1,8 @@
 /**
  * The server side of a benchmark run, started and stopped as one: the API
  * (the built Worker in workerd, or the Deno entry) or the bare Hono baseline,
- * the WebSocket bridge its Neon driver reaches Postgres through, and — when a
+ * the WebSocket bridge its Neon driver reaches Postgres through (via PgBouncer,
+ * as Neon's pooled endpoint, when Debian's pgbouncer is installed), and — when a
  * Redis is given — the Upstash REST emulator the production cache and rate
  * limiter talk to. The server is pinned to SERVER_CPU, the load generator to
  * LOAD_CPU; the backing services are not pinned: Postgres, Redis, the bridge
@@ -11,10 +12,11 @@
  * never pays for). The CPU accounting still counts the bridge and the
  * emulator as the server's (they are the stack's process groups).
  */
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { writeEnvFile } from "../../api/local/worker-vars.ts";
+import { join } from "node:path";
+import { poolerAvailable, startPooler } from "./pooler.ts";
+import { astroWorkerBuild, bundleWorker, startWorkerd } from "./workerd.ts";
 import { type Child, firstLine, freePort, spawnPinned, waitUntilReady } from "./processes.ts";
 
 export const SERVER_CPU = 0;
@@ -105,22 +107,6 @@ function apiVars(databaseUrl: string, proxy: string, origin: string): Record<str
   };
 }
 
-async function startWrangler(args: string[], vars: Record<string, string>, port: number, scratch: string) {
-  const envFile = join(scratch, "worker.env");
-  writeEnvFile(envFile, vars);
-  const wrangler = realpathSync("node_modules/.bin/wrangler");
-  args.push("--local", "--ip", "127.0.0.1", "--port", String(port));
-  args.push("--inspector-port", String(await freePort()), "--env-file", envFile);
-  // error: Miniflare would otherwise post a log line per request to wrangler's Node process. It also hides what the
-  // Worker logs: BENCH_WRANGLER_LOG_LEVEL=log shows it, to find out what a 500 was.
-  const logLevel = process.env.BENCH_WRANGLER_LOG_LEVEL ?? "error";
-  args.push("--show-interactive-dev-session=false", "--log-level", logLevel, "--persist-to", join(scratch, "state"));
-  return spawnPinned("wrangler dev", NODE, [wrangler, "dev", ...args], {
-    cpu: SERVER_CPU,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-  });
-}
-
 function startDeno(entry: string, vars: Record<string, string>, port: number) {
   const args = ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-sys", entry];
   // A clean environment: Deno reads all of it, and the shell's DATABASE_URL or Upstash settings must not leak in.
@@ -128,19 +114,17 @@ function startDeno(entry: string, vars: Record<string, string>, port: number) {
   return spawnPinned("deno", "node_modules/.bin/deno", args, { cpu: SERVER_CPU, env: { ...env, HOST: "127.0.0.1" } });
 }
 
-/** The API as production builds it (workerd runs the Astro build's bundle, found through .wrangler/deploy). */
+/** The API as production builds it: workerd runs the Astro build's Worker; Deno runs its entry. */
 function startApi(kind: ServerKind, vars: Record<string, string>, port: number, scratch: string) {
-  return kind === "workerd" ? startWrangler([], vars, port, scratch) : startDeno("api/deno.ts", vars, port);
+  if (kind === "deno") return startDeno("api/deno.ts", vars, port);
+  return startWorkerd(astroWorkerBuild(vars), port, scratch, SERVER_CPU);
 }
 
 /** The bare Hono baseline on the same runtime: a Worker of its own, or the same module under Deno. */
 function startBare(kind: ServerKind, body: string, port: number, scratch: string) {
   const vars = { BODY_BASE64: Buffer.from(body).toString("base64") };
   if (kind === "deno") return startDeno(BARE_ENTRY, vars, port);
-  const config = { name: "lectern-bench-bare", main: resolve(BARE_ENTRY), compatibility_date: COMPATIBILITY_DATE };
-  const configFile = join(scratch, "bare-wrangler.json");
-  writeFileSync(configFile, JSON.stringify(config));
-  return startWrangler(["--config", configFile], vars, port, scratch);
+  return startWorkerd({ ...bundleWorker(BARE_ENTRY, COMPATIBILITY_DATE, scratch), vars }, port, scratch, SERVER_CPU);
 }
 
 /** Starts the server side; on failure, stops whatever of it had started. */
@@ -162,9 +146,15 @@ export async function startStack(kind: ServerKind, options: StackOptions): Promi
     if ("bareBody" in options) {
       server = await startBare(kind, options.bareBody, port, scratch);
     } else {
-      const bridge = await startBridge(options.databaseUrl);
+      let databaseUrl = options.databaseUrl;
+      if (poolerAvailable()) {
+        const pooler = await startPooler(databaseUrl, scratch);
+        children.push(pooler.child);
+        databaseUrl = pooler.url;
+      }
+      const bridge = await startBridge(databaseUrl);
       children.push(bridge.child);
-      vars = apiVars(options.databaseUrl, bridge.proxy, origin);
+      vars = apiVars(databaseUrl, bridge.proxy, origin);
       if (options.redisUrl) {
         const upstash = await startUpstash(options.redisUrl);
         children.push(upstash.child);

@@ -3,7 +3,7 @@
  * Markdown the README links to and the plain table printed at the end. Every
  * target of issue 9 gets a line that says met or not met, with the number.
  */
-import { OLD_PLATFORM } from "./report.ts";
+import { databaseFacts, OLD_PLATFORM } from "./report.ts";
 import type { Machine } from "./report.ts";
 import type { LoadResult } from "./load.ts";
 import type { Overhead, SearchRun, Settings, WriteCheck } from "./scenarios.ts";
@@ -197,13 +197,6 @@ function notes(summary: BenchSummary): string[] {
       }
     }
     for (const line of result.serverErrors) lines.push(`${result.server} logged: \`${line.slice(0, 200)}\``);
-    const refused = runs.some(([, run]) => run && run.non2xx > 0);
-    if (result.server === "workerd" && refused && result.serverErrors.length === 0) {
-      lines.push(
-        "workerd answered errors; wrangler's error log level hides what the Worker logs: rerun with " +
-          "`BENCH_WRANGLER_LOG_LEVEL=log` to see why.",
-      );
-    }
   }
   return lines.map((line) => `- ${line}`);
 }
@@ -230,7 +223,7 @@ export function summaryMarkdown(summary: BenchSummary): string {
     "",
     `${summary.startedAt.slice(0, 10)}, commit ${m.commit}, ${summary.minutes.toFixed(1)} minutes. Machine: ` +
     `${m.nproc} cores (${m.cpu}), ${m.memoryGiB} GiB; Node ${m.node}, Deno ${version(m.deno)}, workerd ` +
-    `${version(m.workerd)} (wrangler ${m.wrangler}), ${m.postgres}, Redis through the Upstash REST emulator, ` +
+    `${version(m.workerd)} (wrangler ${m.wrangler}), ${databaseFacts(m)}, Redis through the Upstash REST emulator, ` +
     `autocannon ${m.autocannon}.`,
     "",
     `Database: ${rows}. The server is pinned to CPU 0, the load generator to CPU 1; Postgres, Redis, the ` +
@@ -304,7 +297,9 @@ export function readmeBlock(summary: BenchSummary, resultsPath: string): string 
     "```",
     "",
     `${summary.startedAt.slice(0, 10)}, commit ${m.commit}, ${summary.minutes.toFixed(0)} minutes; ${m.nproc} cores ` +
-    `(${m.cpu}), ${m.postgres.split(" (")[0]}, Redis through the Upstash REST emulator. Details, the journey by step ` +
+    `(${m.cpu}), ${
+      databaseFacts({ ...m, postgres: m.postgres.split(" (")[0]! })
+    }, Redis through the Upstash REST emulator. Details, the journey by step ` +
     `and notes on each run: [${resultsPath}.md](${resultsPath}.md).`,
     "",
     `![Lectern against the old platform](${resultsPath}.svg)`,
