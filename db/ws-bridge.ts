@@ -32,7 +32,9 @@ export async function startWsBridge(
   const server = new WebSocketServer({ host: "127.0.0.1", port: options.port ?? 0 });
   const turns = options.oneAtATime ? new Turns() : undefined;
   server.on("connection", (socket) => {
-    const tcp = createConnection(target);
+    // No Nagle: the driver pipelines small messages (Parse, Bind, Execute, Sync); held back waiting for an ACK that
+    // Postgres delays, a query's last message would stall for tens of milliseconds.
+    const tcp = createConnection({ ...target, noDelay: true });
     const turn = turns?.join();
     const replies = new MessageReader();
     tcp.on("data", (data: Buffer) => {
