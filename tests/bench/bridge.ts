@@ -1,8 +1,8 @@
 /**
  * The WebSocket-to-TCP bridge the server's Neon driver reaches Postgres
- * through, as its own process so the benchmark can pin it beside the server
- * (it is on the request path of every query). Prints its proxy address, then
- * runs until SIGTERM. Usage: node tests/bench/bridge.ts HOST PORT
+ * through, as its own process (standing in for Neon's proxy, it is not the
+ * server's CPU, and the CPU accounting counts it apart). Prints its proxy
+ * address, then runs until SIGTERM. Usage: node tests/bench/bridge.ts HOST PORT
  */
 import { startWsBridge } from "../../db/ws-bridge.ts";
 

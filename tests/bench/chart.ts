@@ -1,11 +1,11 @@
 /**
  * bench.svg, drawn by hand (no chart library): horizontal bars for the
- * journey's throughput against the old platform's 157 req/s, p99 latencies
+ * highest journey rate held at the old p99 against its 157 req/s, p99 latencies
  * against its 51 ms and 35 ms (log scale: they span orders of magnitude), and
  * the API's share of a bare Hono handler's throughput against 60 %.
  */
 import { OLD_PLATFORM } from "./report.ts";
-import { type BenchSummary, TARGETS } from "./summary.ts";
+import { type BenchSummary, ladder, TARGETS } from "./summary.ts";
 
 interface Bar {
   label: string;
@@ -80,7 +80,9 @@ function drawPanel(panel: Panel, top: number): { svg: string[]; height: number }
 }
 
 function panels(summary: BenchSummary): Panel[] {
-  const journeys = summary.servers.filter((result) => result.journey);
+  const journeys = summary.servers.flatMap((result) =>
+    result.journeyRates?.length ? [{ server: result.server, runs: result.journeyRates }] : []
+  );
   const searches = summary.servers.flatMap((result) =>
     result.search.map((search) => ({ server: result.server, ...search }))
   );
@@ -88,11 +90,14 @@ function panels(summary: BenchSummary): Panel[] {
   const result: Panel[] = [];
   if (journeys.length > 0) {
     result.push({
-      title: `Learner journey, ${summary.settings.users} users: throughput (req/s)`,
+      title: `Learner journey: highest rate at p99 ≤ ${OLD_PLATFORM.p99Ms} ms (req/s)`,
       scale: "linear",
       bars: [
         { label: "old platform", value: OLD_PLATFORM.rps, old: true },
-        ...journeys.map((r) => ({ label: `Lectern on ${r.server}`, value: r.journey!.rps })),
+        ...journeys.map((r) => ({
+          label: `Lectern on ${r.server}`,
+          value: ladder(r.runs).bestMultiple * OLD_PLATFORM.rps,
+        })),
       ],
       marks: [{
         value: TARGETS.throughputMultiple * OLD_PLATFORM.rps,
@@ -107,7 +112,10 @@ function panels(summary: BenchSummary): Panel[] {
       scale: "log",
       bars: [
         ...(journeys.length > 0 ? [{ label: "journey: old platform", value: OLD_PLATFORM.p99Ms, old: true }] : []),
-        ...journeys.map((r) => ({ label: `journey: ${r.server}`, value: r.journey!.latency.p99 })),
+        ...journeys.map((r) => ({
+          label: `journey at ${OLD_PLATFORM.rps}/s: ${r.server}`,
+          value: r.runs[0]!.latency.p99,
+        })),
         ...(searches.length > 0 ? [{ label: "search: old platform", value: OLD_PLATFORM.searchP99Ms, old: true }] : []),
         ...searches.map((s) => ({ label: `search ${s.courses / 1000}k: ${s.server}`, value: s.run.latency.p99 })),
       ],

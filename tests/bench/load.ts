@@ -230,11 +230,16 @@ async function closedLoop(spec: LoadSpec, phase: Phase, connections: number, tal
   };
 }
 
-/** Open loop: journeys are not played per user here, each request is sent on its own schedule. */
+/**
+ * Open loop: journeys are not played per user here, each request is sent on
+ * its own schedule, in the list's order; with `journeyLength` results are
+ * still kept per step (the step is the request's place in its journey).
+ */
 async function openLoop(spec: LoadSpec, phase: Phase, rps: number, maxSockets: number, tally: Tally) {
   const { hostname, port } = new URL(spec.origin);
   const agent = new Agent({ keepAlive: true, maxSockets });
   const rotation = journeys({ ...phase, journeyLength: 1 });
+  const journeyLength = phase.journeyLength ?? 1;
   const limit = Math.min(phase.maxRequests ?? Infinity, Math.floor(phase.seconds * rps));
   const interval = 1000 / rps;
   const start = performance.now();
@@ -249,6 +254,8 @@ async function openLoop(spec: LoadSpec, phase: Phase, rps: number, maxSockets: n
   };
   const fire = () => {
     const sentAt = performance.now();
+    const index = rotation.take();
+    const step = index % journeyLength;
     pending++;
     let done = false;
     const end = (status: number | undefined) => {
@@ -256,10 +263,10 @@ async function openLoop(spec: LoadSpec, phase: Phase, rps: number, maxSockets: n
       done = true;
       clearTimeout(timer);
       if (status === undefined) tally.errors++;
-      else record(tally, 0, status, performance.now() - sentAt);
+      else record(tally, step, status, performance.now() - sentAt);
       settle();
     };
-    const { body, ...options } = resolve(rotation.step(rotation.take(), 0), spec.tokens ?? []);
+    const { body, ...options } = resolve(rotation.step(index, 0), spec.tokens ?? []);
     const request = httpRequest({ agent, hostname, port, ...options }, (res) => {
       res.resume();
       res.once("end", () => end(res.statusCode ?? 0));
@@ -289,8 +296,18 @@ async function openLoop(spec: LoadSpec, phase: Phase, rps: number, maxSockets: n
   return { seconds: (performance.now() - start) / 1000, distinct: rotation.used(), maxLag, inFlight: 0 };
 }
 
+/**
+ * autocannon ends a run without waiting for the requests in flight; the
+ * server still answers them after it, so the measurement waits this long for
+ * the warm-up's backlog to drain rather than queue behind it.
+ */
+const WARMUP_DRAIN_MS = 3_000;
+
 async function run(spec: LoadSpec): Promise<LoadResult> {
-  if (spec.warmup) await closedLoop(spec, spec.warmup, spec.warmup.connections, newTally());
+  if (spec.warmup) {
+    await closedLoop(spec, spec.warmup, spec.warmup.connections, newTally());
+    await new Promise((resolve) => setTimeout(resolve, WARMUP_DRAIN_MS));
+  }
   const tally = newTally();
   const { measure } = spec;
   const before = cpuSnapshot(spec.serverGroups, process.pid);

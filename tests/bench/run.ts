@@ -41,7 +41,7 @@ import {
   rowCounts,
 } from "./database.ts";
 import { machineFacts } from "./report.ts";
-import { bareHono, cachedCourse, journey, searchAtRate, type Settings, writes } from "./scenarios.ts";
+import { bareHono, cachedCourse, journey, journeyAtRates, searchAtRate, type Settings, writes } from "./scenarios.ts";
 import { type ServerKind, SERVERS, startStack } from "./stack.ts";
 import { type BenchSummary, plainTable, readmeBlock, type ServerResults, summaryMarkdown } from "./summary.ts";
 import { buildWorkload, type Workload } from "./workload.ts";
@@ -141,7 +141,10 @@ async function measureServer(kind: ServerKind, databaseUrl: string, workload: Wo
     // Read-only scenarios first, on the seeded rows; then the ones that write.
     if (chosen.has("search")) result.search.push(await searchAtRate(stack, workload, courses, settings, log));
     if (chosen.has("overhead")) cached = await cachedCourse(stack, workload, settings, log);
-    if (chosen.has("journey")) result.journey = await journey(stack, database, workload, settings, log);
+    if (chosen.has("journey")) {
+      result.journeyRates = await journeyAtRates(stack, database, workload, settings, log);
+      result.journey = await journey(stack, database, workload, settings, log);
+    }
     if (chosen.has("writes")) result.writes = await writes(stack, database, settings, log);
     result.serverErrors = stack.errorsSince(0).slice(0, 5);
   } finally {

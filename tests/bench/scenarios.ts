@@ -17,6 +17,7 @@ import {
   type WriteTable,
 } from "./learners.ts";
 import type { LoadResult, LoadSpec } from "./load.ts";
+import { OLD_PLATFORM } from "./report.ts";
 import { type ServerKind, type Stack, startStack } from "./stack.ts";
 import { coursePath, coursesPath, type Workload } from "./workload.ts";
 
@@ -107,6 +108,60 @@ export async function journey(
   });
   log(`  ${stack.kind} journey, ${settings.users} users (${load.userIds.length} learners): ${describeRun(run)}`);
   return run;
+}
+
+/** Multiples of the old platform's 157 req/s the journey is offered, in order (see journeyAtRates). */
+export const JOURNEY_RATE_MULTIPLES = [1, 2, 3, 4, 6, 8, 10] as const;
+
+/**
+ * Scenario 1, as the old test ran: its 200 users (who paused between pages)
+ * offered 157 req/s, and the p99 of 51 ms was measured at that load. Here the
+ * journey's requests, in the journey's mix, are sent in an open loop at rising
+ * multiples of that rate until the p99 exceeds 51 ms or a request fails: the
+ * last rate that held is the throughput at the old platform's latency.
+ */
+export async function journeyAtRates(
+  stack: Stack,
+  database: Database,
+  workload: Workload,
+  settings: Settings,
+  log: Log,
+): Promise<LoadResult[]> {
+  const load = await learnerJourneys(database, workload, { learners: settings.learners, journeys: JOURNEYS });
+  const { requests } = load;
+  const tokens = await signedIn(stack, load);
+  const runs: LoadResult[] = [];
+  for (const multiple of JOURNEY_RATE_MULTIPLES) {
+    const rps = multiple * OLD_PLATFORM.rps;
+    const run = await runLoad({
+      origin: stack.origin,
+      serverGroups: stack.groups,
+      ...tokens,
+      ...(runs.length === 0
+        ? {
+          warmup: {
+            requests,
+            journeyLength: JOURNEY_STEPS.length,
+            seconds: settings.warmupSeconds,
+            connections: settings.users,
+          },
+        }
+        : {}),
+      stepNames: [...JOURNEY_STEPS],
+      measure: {
+        seconds: settings.seconds,
+        mode: "rate",
+        rps,
+        maxSockets: settings.users,
+        requests,
+        journeyLength: JOURNEY_STEPS.length,
+      },
+    });
+    log(`  ${stack.kind} journey at ${rps} req/s (${multiple}× the old load): ${describeRun(run)}`);
+    runs.push(run);
+    if (run.latency.p99 > OLD_PLATFORM.p99Ms || run.non2xx > 0 || run.errors > 0) break;
+  }
+  return runs;
 }
 
 /** Scenario 2: search at a fixed rate (open loop), after a gentle warm-up. */

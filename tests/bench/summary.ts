@@ -19,6 +19,9 @@ export const TARGETS = {
 
 export interface ServerResults {
   server: ServerKind;
+  /** The journey in an open loop at rising multiples of the old 157 req/s, until p99 > 51 ms (JOURNEY_RATE_MULTIPLES). */
+  journeyRates?: LoadResult[];
+  /** The journey's users back to back: capacity, with queueing in every latency. */
   journey?: LoadResult;
   search: SearchRun[];
   overhead?: Overhead;
@@ -58,20 +61,19 @@ export function overallRows(summary: BenchSummary): string[][] {
   const rows: string[][] = [];
   const { users, searchRate } = summary.settings;
   const latency = (run: LoadResult) => [ms(run.latency.p50), ms(run.latency.p95), ms(run.latency.p99)];
+  const old = `${OLD_PLATFORM.rps} req/s, p99 ${OLD_PLATFORM.p99Ms} ms`;
   for (const result of summary.servers) {
     const { server, journey } = result;
+    rows.push(...journeyRateRows(server, result.journeyRates ?? [], latency));
     if (journey) {
-      const met = journey.rps >= TARGETS.throughputMultiple * OLD_PLATFORM.rps &&
-        journey.latency.p99 <= OLD_PLATFORM.p99Ms;
       rows.push([
-        `learner journey, ${users} users`,
+        `learner journey, ${users} users back to back`,
         server,
         rps(journey),
         ...latency(journey),
         failures(journey),
-        `${OLD_PLATFORM.rps} req/s, p99 ${OLD_PLATFORM.p99Ms} ms`,
-        `${(journey.rps / OLD_PLATFORM.rps).toFixed(1)}× — ≥ ${TARGETS.throughputMultiple}× at p99 ≤ ` +
-        `${OLD_PLATFORM.p99Ms} ms ${verdict(met)}`,
+        old,
+        `capacity ${(journey.rps / OLD_PLATFORM.rps).toFixed(1)}× the old load; latency is queueing for it`,
       ]);
     }
     for (const search of result.search) {
@@ -117,6 +119,49 @@ export function overallRows(summary: BenchSummary): string[][] {
         `, ${write.rowsAdded} rows added — ${writeVerdict(write)}`,
       ]);
     }
+  }
+  return rows;
+}
+
+/** Whether a run at a fixed rate kept the old platform's p99 with every request answered 2xx. */
+const heldOldLatency = (run: LoadResult) => run.latency.p99 <= OLD_PLATFORM.p99Ms && run.non2xx + run.errors === 0;
+
+const multiple = (run: LoadResult) => (run.targetRps ?? 0) / OLD_PLATFORM.rps;
+
+/** The journey's rate ladder read: the highest rate that held the old latency, and the first that did not. */
+export function ladder(runs: LoadResult[]) {
+  const best = runs.filter(heldOldLatency).at(-1);
+  return { best, failed: runs.find((run) => !heldOldLatency(run)), bestMultiple: best ? multiple(best) : 0 };
+}
+
+/** The old test's load, the highest multiple of it that held p99 ≤ 51 ms, and the first that did not. */
+function journeyRateRows(
+  server: string,
+  runs: LoadResult[],
+  latency: (run: LoadResult) => string[],
+): string[][] {
+  if (runs.length === 0) return [];
+  const { best, failed, bestMultiple } = ladder(runs);
+  const row = (run: LoadResult, name: string, target: string) => [
+    `learner journey at ${run.targetRps} req/s${name}`,
+    server,
+    rps(run),
+    ...latency(run),
+    failures(run),
+    `${OLD_PLATFORM.rps} req/s, p99 ${OLD_PLATFORM.p99Ms} ms`,
+    target,
+  ];
+  const first = runs[0]!;
+  const rows = [
+    row(first, " (the old test's load)", `p99 ≤ ${OLD_PLATFORM.p99Ms} ms ${verdict(heldOldLatency(first))}`),
+  ];
+  const headline =
+    `highest rate at p99 ≤ ${OLD_PLATFORM.p99Ms} ms: ${bestMultiple}× — ≥ ${TARGETS.throughputMultiple}× ` +
+    verdict(bestMultiple >= TARGETS.throughputMultiple);
+  if (best && best !== first) rows.push(row(best, ` (${multiple(best)}×)`, headline));
+  else rows[0]![8] += `; ${headline}`;
+  if (failed && failed !== first) {
+    rows.push(row(failed, ` (${multiple(failed)}×)`, `p99 ≤ ${OLD_PLATFORM.p99Ms} ms NOT MET: the ladder stops`));
   }
   return rows;
 }
@@ -174,6 +219,7 @@ function notes(summary: BenchSummary): string[] {
   const { seconds } = summary.settings;
   for (const result of summary.servers) {
     const runs: [string, LoadResult | undefined][] = [
+      ...(result.journeyRates ?? []).map((run): [string, LoadResult] => [`journey at ${run.targetRps} req/s`, run]),
       ["journey", result.journey],
       ...result.search.map((search): [string, LoadResult] => [`search ${search.courses}`, search.run]),
       ["cached course page", result.overhead?.api],
@@ -245,15 +291,25 @@ export function summaryMarkdown(summary: BenchSummary): string {
 /** Each target of issue 9, met or not, with the number measured: for the README, generated so it cannot drift. */
 export function targetLines(summary: BenchSummary): string[] {
   const lines: string[] = [];
-  for (const { server, journey, search, overhead, writes } of summary.servers) {
-    if (journey) {
-      const multiple = journey.rps / OLD_PLATFORM.rps;
-      const met = multiple >= TARGETS.throughputMultiple && journey.latency.p99 <= OLD_PLATFORM.p99Ms;
+  for (const { server, journeyRates, journey, search, overhead, writes } of summary.servers) {
+    if (journeyRates && journeyRates.length > 0) {
+      const { best, failed, bestMultiple } = ladder(journeyRates);
+      const [first] = journeyRates;
       lines.push(
-        `${server}, learner journey at ${summary.settings.users} users: ${journey.rps.toFixed(0)} req/s ` +
-          `(${multiple.toFixed(1)}× the old ${OLD_PLATFORM.rps}) at p99 ${ms(journey.latency.p99)} ms (old ` +
-          `${OLD_PLATFORM.p99Ms} ms); target ≥ ${TARGETS.throughputMultiple}× at p99 ≤ ${OLD_PLATFORM.p99Ms} ms: ` +
-          `**${met ? "met" : "not met"}**.`,
+        `${server}, learner journey at the old test's ${OLD_PLATFORM.rps} req/s: p99 ${ms(first!.latency.p99)} ms ` +
+          `(old ${OLD_PLATFORM.p99Ms} ms). Highest rate held at p99 ≤ ${OLD_PLATFORM.p99Ms} ms: ` +
+          (best ? `${best.targetRps} req/s (${bestMultiple}×, p99 ${ms(best.latency.p99)} ms)` : "none") +
+          (failed ? `; at ${failed.targetRps} req/s p99 was ${ms(failed.latency.p99)} ms` : "") +
+          `; target ≥ ${TARGETS.throughputMultiple}×: **${
+            bestMultiple >= TARGETS.throughputMultiple ? "met" : "not met"
+          }**.`,
+      );
+    }
+    if (journey) {
+      lines.push(
+        `${server}, learner journey with ${summary.settings.users} users back to back (capacity): ` +
+          `${journey.rps.toFixed(0)} req/s, ${(journey.rps / OLD_PLATFORM.rps).toFixed(1)}× the old ` +
+          `${OLD_PLATFORM.rps}.`,
       );
     }
     for (const { courses, run } of search) {
