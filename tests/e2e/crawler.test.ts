@@ -67,11 +67,11 @@ describe("crawlers and logged-out visitors", () => {
     expect(new Set(prices)).toEqual(new Set(["Free"]));
 
     await page.goto("/courses?sort=newest");
-    const firstPage = await page.locator(".course-card h3").allTextContents();
+    const firstPage = await page.locator(".course-card .title").allTextContents();
     await screenshot(page, "catalog");
     await page.getByRole("link", { name: "Next page" }).click();
     await page.waitForURL(/cursor=/);
-    const secondPage = await page.locator(".course-card h3").allTextContents();
+    const secondPage = await page.locator(".course-card .title").allTextContents();
     expect(secondPage.length).toBeGreaterThan(0);
     expect(secondPage.filter((title) => firstPage.includes(title))).toEqual([]);
     await page.context().close();

@@ -76,10 +76,29 @@ export async function registerAndVerify(
 }
 
 /**
- * Signs in through the login form, once it is live, and waits to land on
- * `landsOn` with the header showing the account menu. `next: null` leaves
- * `?next=` out (as the header's own link does), so the site picks where the
- * user lands: the studio for teachers, My learning for learners.
+ * Opens the login page at `loginUrl`, fills and sends its form once it is
+ * live, and waits to land on `landsOn`. Needs no test runner (the site
+ * benchmark signs in with it).
+ */
+export async function submitLoginForm(
+  page: Page,
+  account: Credentials,
+  loginUrl: string,
+  landsOn: string,
+): Promise<void> {
+  await page.goto(loginUrl);
+  await hydrated(page, "LoginForm");
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL((url) => url.pathname === landsOn);
+}
+
+/**
+ * Signs in through the login form and waits to land on `landsOn` with the
+ * header showing the account menu. `next: null` leaves `?next=` out (as the
+ * header's own link does), so the site picks where the user lands: the studio
+ * for teachers, My learning for learners.
  */
 export async function logIn(
   page: Page,
@@ -87,12 +106,7 @@ export async function logIn(
   next: string | null = "/",
   landsOn: string = next ?? "/my",
 ): Promise<void> {
-  await page.goto(next === null ? "/login" : `/login?next=${encodeURIComponent(next)}`);
-  await hydrated(page, "LoginForm");
-  await page.getByLabel("Email").fill(account.email);
-  await page.getByLabel("Password").fill(account.password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL((url) => url.pathname === landsOn);
+  await submitLoginForm(page, account, next === null ? "/login" : `/login?next=${encodeURIComponent(next)}`, landsOn);
   await expect.poll(() => page.getByRole("button", { name: /Account menu/ }).count()).toBe(1);
 }
 
