@@ -54,7 +54,8 @@ export async function startEmbeddedStack(): Promise<EmbeddedStack> {
     async stop() {
       const code = await server.stop();
       if (process.env.E2E_SERVER_LOG) console.log(server.output());
-      else if (code !== 0 && code !== "SIGTERM") console.warn(`wrangler dev exited with ${code}`);
+      // 143 is how wrangler itself exits on the SIGTERM sent to stop it.
+      else if (code !== 0 && code !== 143 && code !== "SIGTERM") console.warn(`wrangler dev exited with ${code}`);
       await database.close();
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(envFile, { force: true });
