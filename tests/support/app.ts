@@ -8,6 +8,7 @@ import { type AppDeps, sharedDatabase } from "../../api/deps.ts";
 import { paymentsFor } from "../../api/runtime.ts";
 import type { Config } from "../../api/env.ts";
 import { memoryCache } from "../../api/lib/cache/memory.ts";
+import type { Cache } from "../../api/lib/cache/cache.ts";
 import { upstashCache } from "../../api/lib/cache/upstash.ts";
 import { systemClock } from "../../api/lib/clock.ts";
 import { silentLogger } from "../../api/lib/logger.ts";
@@ -72,6 +73,22 @@ export function testRedis(): Redis | undefined {
   return redis ? createRedis({ ...redis, timeoutMs: 2_000 }) : undefined;
 }
 
+/**
+ * Test files share one database and one Redis in the real pass, but each file's apps must not read another file's
+ * cache: factories write rows behind the API's back, so a list cached by one file (the categories) would hide the
+ * rows another file just inserted. Each file's keys get a prefix of their own.
+ */
+const fileCachePrefix = `test-${crypto.randomUUID()}:`;
+
+function namespaced(cache: Cache, prefix: string): Cache {
+  return {
+    get: (key) => cache.get(prefix + key),
+    set: (key, value, ttlSeconds) => cache.set(prefix + key, value, ttlSeconds),
+    delete: (...keys) => cache.delete(...keys.map((key) => prefix + key)),
+    ping: () => cache.ping(),
+  };
+}
+
 export interface TestApp {
   app: ReturnType<typeof createApp>;
   deps: AppDeps;
@@ -87,7 +104,7 @@ export async function createTestApp(
   const { config, ...rest } = overrides;
   const deps: AppDeps = {
     database: sharedDatabase(database),
-    cache: redis ? upstashCache(redis, silentLogger) : memoryCache(systemClock),
+    cache: redis ? namespaced(upstashCache(redis, silentLogger), fileCachePrefix) : memoryCache(systemClock),
     limiter: redis ? upstashRateLimiter(redis) : memoryRateLimiter(systemClock),
     clock: systemClock,
     config: testConfig(config),
