@@ -3,8 +3,11 @@ import { PUBLIC_CACHE } from "../lib/pages.ts";
 
 export const prerender = false;
 
-/** Crawlers may read the catalogue; personal pages, the player and the API are not for them. */
-const PRIVATE_PATHS = ["/api/", "/learn/", "/my", "/notifications", "/account", "/checkout/"];
+/**
+ * Crawlers may read the catalogue and the player's pages (public outlines whose canonical is the course page);
+ * personal pages and the API are not for them.
+ */
+const PRIVATE_PATHS = ["/api/", "/my", "/notifications", "/account", "/checkout/"];
 
 export const GET: APIRoute = ({ url }) => {
   const body = [

@@ -5,22 +5,27 @@ import { useSession } from "../lib/session.ts";
 import { AccountMenu } from "./AccountMenu.tsx";
 
 /**
+ * Sign-in links. Hidden, they are also what holds the place while the session
+ * loads: the exact size of a visitor's header, so on a phone, where the links
+ * wrap the header onto two lines, it does not jump when they appear.
+ */
+function VisitorLinks({ holding }: { holding: boolean }) {
+  return (
+    <div class={holding ? "header-user holding" : "header-user"} aria-hidden={holding || undefined}>
+      <a href="/login" tabIndex={holding ? -1 : undefined}>{t("nav.login")}</a>
+      <a class="button small" href="/register" tabIndex={holding ? -1 : undefined}>{t("nav.register")}</a>
+    </div>
+  );
+}
+
+/**
  * The header's account area: sign-in links for visitors; for a signed-in
  * user the Teach link (teachers and admins), the notifications bell and the
- * account menu. Before the session is known it holds its place, so the header
- * does not jump.
+ * account menu.
  */
 function HeaderUser() {
   const session = useSession();
-  if (session.status === "loading") return <span class="header-user-placeholder" aria-hidden="true" />;
-  if (session.status === "anonymous") {
-    return (
-      <div class="header-user">
-        <a href="/login">{t("nav.login")}</a>
-        <a class="button small" href="/register">{t("nav.register")}</a>
-      </div>
-    );
-  }
+  if (session.status !== "authenticated") return <VisitorLinks holding={session.status === "loading"} />;
   const { user } = session;
   return (
     <div class="header-user">

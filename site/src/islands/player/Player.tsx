@@ -117,24 +117,26 @@ function Player({ course, lessonId: firstLessonId }: { course: PlayerCourse; les
             <a class="button small" href={`/courses/${course.slug}#reviews`}>{t("player.leaveReview")}</a>
           </div>
         )}
-        {session.status === "anonymous" && !outline.isPreview
-          ? (
-            <p class="alert info">
-              {t("player.loginRequired")}{" "}
-              <a href={`/login?next=${encodeURIComponent(location.pathname)}`}>{t("nav.login")}</a>
-            </p>
-          )
-          : lesson.isError
-          ? (lesson.error instanceof ApiError && lesson.error.code === "not_enrolled"
+        <div class="lesson-area">
+          {session.status === "anonymous" && !outline.isPreview
             ? (
               <p class="alert info">
-                {t("player.notEnrolled")} <a href={`/courses/${course.slug}`}>{t("player.backToCourse")}</a>
+                {t("player.loginRequired")}{" "}
+                <a href={`/login?next=${encodeURIComponent(location.pathname)}`}>{t("nav.login")}</a>
               </p>
             )
-            : <QueryError error={lesson.error} onRetry={() => lesson.refetch()} />)
-          : lesson.data
-          ? <LessonContent lesson={lesson.data} />
-          : <Skeleton lines={6} label={t("common.loading")} />}
+            : lesson.isError
+            ? (lesson.error instanceof ApiError && lesson.error.code === "not_enrolled"
+              ? (
+                <p class="alert info">
+                  {t("player.notEnrolled")} <a href={`/courses/${course.slug}`}>{t("player.backToCourse")}</a>
+                </p>
+              )
+              : <QueryError error={lesson.error} onRetry={() => lesson.refetch()} />)
+            : lesson.data
+            ? <LessonContent lesson={lesson.data} />
+            : <Skeleton lines={6} label={t("common.loading")} />}
+        </div>
         <div class="player-actions">
           <button
             type="button"
