@@ -11,9 +11,10 @@ import { AccountMenu } from "./AccountMenu.tsx";
  */
 function VisitorLinks({ holding }: { holding: boolean }) {
   return (
-    <div class={holding ? "header-user holding" : "header-user"} aria-hidden={holding || undefined}>
-      <a href="/login" tabIndex={holding ? -1 : undefined}>{t("nav.login")}</a>
-      <a class="button small" href="/register" tabIndex={holding ? -1 : undefined}>{t("nav.register")}</a>
+    // `visibility: hidden` (the holding class) also takes the links out of the tab order and the accessibility tree.
+    <div class={holding ? "header-user holding" : "header-user"}>
+      <a href="/login">{t("nav.login")}</a>
+      <a class="button small" href="/register">{t("nav.register")}</a>
     </div>
   );
 }
