@@ -15,8 +15,12 @@ export const PGBOUNCER = "/usr/sbin/pgbouncer";
 /** Server connections per database and user: what PostgreSQL sees however many requests are in flight. */
 const POOL_SIZE = 40;
 
+let available: boolean | undefined;
+
+/** Whether Debian's pgbouncer is installed (asked once per run: every stack and the report need to know). */
 export function poolerAvailable(): boolean {
-  return spawnSync(PGBOUNCER, ["--version"], { stdio: "ignore" }).status === 0;
+  available ??= spawnSync(PGBOUNCER, ["--version"], { stdio: "ignore" }).status === 0;
+  return available;
 }
 
 /** Starts PgBouncer in front of `databaseUrl`'s server; resolves with it and the same URL through it. */
