@@ -15,6 +15,7 @@ export const envSchema = z
     APP_ENV: z.enum(["production", "development", "test"]).default("development"),
     DATABASE_URL: postgresUrl,
     DATABASE_WS_PROXY: z.string().regex(/^[\w.-]+:\d+(\/.*)?$/, "must look like host:port/path").optional(),
+    DATABASE_HTTP_PROXY: z.url({ protocol: /^https?$/, error: "must be an http(s):// URL" }).optional(),
     UPSTASH_REDIS_REST_URL: z.url().optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
     REDIS_TIMEOUT_MS: positiveInt.max(10_000).default(1_000),
@@ -86,6 +87,8 @@ export interface Config {
   env: Env["APP_ENV"];
   databaseUrl: string;
   databaseWsProxy: string | undefined;
+  /** A server speaking Neon's HTTP query protocol for a Postgres that is not Neon (db/sql-http-server.ts). */
+  databaseHttpProxy: string | undefined;
   redis: { url: string; token: string; timeoutMs: number } | undefined;
   publicUrl: string;
   corsOrigins: string[];
@@ -139,6 +142,7 @@ export function parseConfig(source: Record<string, unknown>): Config {
     env: env.APP_ENV,
     databaseUrl: env.DATABASE_URL,
     databaseWsProxy: env.DATABASE_WS_PROXY,
+    databaseHttpProxy: env.DATABASE_HTTP_PROXY,
     redis: env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN
       ? { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: env.REDIS_TIMEOUT_MS }
       : undefined,

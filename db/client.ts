@@ -1,6 +1,9 @@
-import { neonConfig, Pool } from "@neondatabase/serverless";
+import { neon } from "@neondatabase/serverless";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle } from "drizzle-orm/neon-serverless";
+import { drizzle as drizzleHttp } from "drizzle-orm/neon-http";
+import { drizzle as drizzlePool } from "drizzle-orm/neon-serverless";
+import { type NeonPool, openPool, type PoolOptions } from "./neon-pool.ts";
+import { routeHttp } from "./neon-routes.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -25,45 +28,84 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export interface NeonOptions {
-  url: string;
+export interface NeonOptions extends PoolOptions {
   /**
-   * `host:port/path` of a WebSocket-to-TCP bridge. Set for any Postgres that is
-   * not Neon (the embedded PGlite server, CI's PostgreSQL): Neon's own proxy
-   * speaks TLS and pipelines the start-up, a plain bridge to Postgres does not.
+   * Where one-shot queries go over HTTP (Neon's `/sql` protocol: one round
+   * trip, no connection to set up): a local server speaking it
+   * (db/sql-http-server.ts) for a Postgres that is not Neon. Unset: Neon's own
+   * endpoint for *.neon.tech, the WebSocket pool for anything else.
    */
-  wsProxy?: string | undefined;
-  maxConnections?: number;
+  httpEndpoint?: string | undefined;
 }
 
 /**
- * Drizzle over Neon's serverless driver (WebSocket Pool, so interactive
- * transactions work). On Workers a Pool must live within one request, so the
- * caller opens one per request and closes it after the response.
+ * Drizzle over Neon's serverless driver: one-shot queries over HTTP where
+ * there is an endpoint, transactions on a WebSocket `Pool` (interactive
+ * transactions need a session). The pool is opened by the first transaction
+ * only, so on Workers, where a pool must live within one request and the
+ * caller opens a database per request, a request that only reads opens no
+ * WebSocket at all.
  */
 export function connectNeon(options: NeonOptions): Database {
-  if (options.wsProxy) {
-    const proxy = options.wsProxy;
-    neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
-    neonConfig.useSecureWebSocket = false;
-    neonConfig.pipelineTLS = false;
-    neonConfig.pipelineConnect = false;
+  if (!options.httpEndpoint && !new URL(options.url).hostname.endsWith(".neon.tech")) {
+    const pool = openPool(options);
+    const db = drizzlePool({ client: pool.pool, schema }) as unknown as Db;
+    return { db: withTransactions(db, safeTransactions(() => pool)), close: () => pool.end() };
   }
-  const pool = new Pool({
-    connectionString: options.url,
-    max: options.maxConnections ?? 10,
-    connectionTimeoutMillis: 5_000,
+  let pool: NeonPool | undefined;
+  let closed = false;
+  const database = connectNeonHttp({
+    url: options.url,
+    httpEndpoint: options.httpEndpoint,
+    transaction: safeTransactions(() => {
+      if (closed) throw new Error("the database was closed: no transaction can start");
+      return (pool ??= openPool(options));
+    }),
   });
-  const lost = new WeakSet<object>();
-  // A client that loses its socket (a restart, a network cut) emits "error"; unheard, that would crash the
-  // process. The query it was running rejects anyway; the client is remembered as lost so it is not reused.
-  pool.on("error", () => {});
-  pool.on("connect", (client: { on(event: string, listener: () => void): unknown }) => {
-    client.on("error", () => lost.add(client));
-    client.on("end", () => lost.add(client));
-  });
-  const db = drizzle({ client: pool, schema }) as unknown as Db;
-  return { db: withSafeTransactions(db, pool, lost), close: () => pool.end() };
+  return {
+    db: database.db,
+    close: async () => {
+      closed = true;
+      await pool?.end();
+    },
+  };
+}
+
+export interface NeonHttpOptions {
+  url: string;
+  /** The `/sql` endpoint; Neon's own when unset. */
+  httpEndpoint: string | undefined;
+  /** Runs the transactions: the HTTP protocol has batches, not interactive transactions. */
+  transaction: Db["transaction"];
+}
+
+/** Drizzle over the HTTP driver, one per database and isolate: it holds no connection, so requests can share it. */
+const httpDatabases = new Map<string, Db>();
+
+/** One-shot queries over Neon's HTTP protocol; transactions handed to `options.transaction`. */
+export function connectNeonHttp(options: NeonHttpOptions): Database {
+  if (options.httpEndpoint) routeHttp(options.url, options.httpEndpoint);
+  let shared = httpDatabases.get(options.url);
+  if (!shared) {
+    // drizzle's neon-http driver makes the driver's type parsers return dates and intervals as Postgres text
+    // (globally), as its WebSocket driver does per query: results have one shape through either path.
+    shared = drizzleHttp({ client: neon(options.url), schema }) as unknown as Db;
+    httpDatabases.set(options.url, shared);
+  }
+  return { db: withTransactions(shared, options.transaction), close: async () => {} };
+}
+
+/**
+ * `db` with its transactions run by `transaction`. Drizzle's `db.transaction`
+ * asks the database's session, as the migrator (db/migrate.ts) does directly,
+ * and every other method reaches the session as `this.session` too, so a view
+ * with a session of its own is enough. A view, not a new database: building
+ * one walks the whole schema (~0.2 ms), which a Worker would pay per request.
+ */
+function withTransactions(db: Db, transaction: Db["transaction"]): Db {
+  const { session } = db as unknown as { session: object };
+  const own = Object.assign(Object.create(session) as object, { transaction });
+  return Object.create(db, { session: { value: own } }) as Db;
 }
 
 /**
@@ -73,15 +115,10 @@ export function connectNeon(options: NeonOptions): Database {
  * the transaction runs on a client we check out, and we release it — always,
  * and destroyed if its connection was lost.
  */
-function withSafeTransactions(db: Db, pool: Pool, lost: WeakSet<object>): Db {
-  db.transaction = (async (work, config) => {
-    const client = await pool.connect();
-    try {
-      const single = drizzle({ client, schema }) as unknown as Db;
-      return await single.transaction(work, config);
-    } finally {
-      client.release(lost.has(client) ? new Error("connection lost") : undefined);
-    }
-  }) as Db["transaction"];
-  return db;
+function safeTransactions(pool: () => NeonPool): Db["transaction"] {
+  return (async (work, config) =>
+    await pool().withClient((client) => {
+      const single = drizzlePool({ client, schema }) as unknown as Db;
+      return single.transaction(work, config);
+    })) as Db["transaction"];
 }
