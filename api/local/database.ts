@@ -5,6 +5,7 @@ import type { Db } from "../../db/client.ts";
 import { EMBEDDED_DATA_DIR } from "../../db/connect.ts";
 import { startEmbeddedDatabase } from "../../db/embedded.ts";
 import { users } from "../../db/schema/index.ts";
+import { startSqlHttpServer } from "../../db/sql-http-server.ts";
 import { startWsBridge } from "../../db/ws-bridge.ts";
 
 export interface DemoAccount {
@@ -19,6 +20,8 @@ export interface LocalDatabase {
   databaseUrl: string;
   /** Unset for Neon, which the driver reaches through Neon's own proxy. */
   wsProxy: string | undefined;
+  /** The local server speaking Neon's HTTP query protocol (one-shot queries); unset for Neon, which has its own. */
+  httpProxy: string | undefined;
   /** Known only for the embedded database, which we seed ourselves. */
   demoAccounts: DemoAccount[] | undefined;
   close(): Promise<void>;
@@ -30,19 +33,28 @@ const DEMO_ACCOUNTS_FILE = `${dirname(EMBEDDED_DATA_DIR)}/demo-accounts.json`;
 /**
  * The database the local Worker uses: DATABASE_URL when set (left as it is —
  * it may hold data we must not touch), otherwise the embedded PGlite, migrated
- * and seeded with demo data on its first run.
+ * and seeded with demo data on its first run. Either way the Worker reaches
+ * it as it reaches Neon: one-shot queries over HTTP, transactions over a
+ * WebSocket (both through local servers, for any Postgres but Neon).
  */
 export async function provideDatabase(databaseUrl: string | undefined): Promise<LocalDatabase> {
   if (databaseUrl) return externalDatabase(databaseUrl);
   const embedded = await startEmbeddedDatabase();
   try {
     const demoAccounts = await seedIfEmpty(embedded.db);
+    // Through the bridge, like the Worker's own connections: PGlite is one session, and the bridge makes its
+    // clients take turns. Two connections are plenty; a third would only wait for its turn.
+    const http = await startSqlHttpServer({ url: embedded.databaseUrl, wsProxy: embedded.wsProxy, maxConnections: 2 });
     return {
       description: `embedded PGlite (${EMBEDDED_DATA_DIR})`,
       databaseUrl: embedded.databaseUrl,
       wsProxy: embedded.wsProxy,
+      httpProxy: http.url,
       demoAccounts,
-      close: embedded.close,
+      close: async () => {
+        await http.close();
+        await embedded.close();
+      },
     };
   } catch (error) {
     await embedded.close();
@@ -54,12 +66,35 @@ async function externalDatabase(databaseUrl: string): Promise<LocalDatabase> {
   const { hostname, port } = new URL(databaseUrl);
   const description = `DATABASE_URL (${hostname})`;
   if (hostname.endsWith(".neon.tech")) {
-    return { description, databaseUrl, wsProxy: undefined, demoAccounts: undefined, close: async () => {} };
+    return {
+      description,
+      databaseUrl,
+      wsProxy: undefined,
+      httpProxy: undefined,
+      demoAccounts: undefined,
+      close: async () => {},
+    };
   }
   const target = { host: hostname, port: Number(port || 5432) };
   await assertReachable(target);
   const bridge = await startWsBridge(target);
-  return { description, databaseUrl, wsProxy: bridge.proxy, demoAccounts: undefined, close: bridge.close };
+  try {
+    const http = await startSqlHttpServer({ url: databaseUrl, wsProxy: bridge.proxy });
+    return {
+      description,
+      databaseUrl,
+      wsProxy: bridge.proxy,
+      httpProxy: http.url,
+      demoAccounts: undefined,
+      close: async () => {
+        await http.close();
+        await bridge.close();
+      },
+    };
+  } catch (error) {
+    await bridge.close();
+    throw error;
+  }
 }
 
 /** Fails in seconds on a wrong DATABASE_URL, instead of the Worker reporting "not ready" until the timeout. */

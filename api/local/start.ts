@@ -83,6 +83,7 @@ async function main(): Promise<void> {
   const vars = localWorkerVars({
     databaseUrl: database.databaseUrl,
     wsProxy: database.wsProxy,
+    httpProxy: database.httpProxy,
     publicUrl: process.env.PUBLIC_URL ?? origin,
   });
   const server = mode === "dev" ? startAstroDev(vars) : await startWranglerDev(vars);

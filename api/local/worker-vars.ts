@@ -8,6 +8,7 @@ const LOCAL_JWT_SECRET_FILE = ".data/jwt-secret";
 export interface LocalWorkerSettings {
   databaseUrl: string;
   wsProxy: string | undefined;
+  httpProxy: string | undefined;
   publicUrl: string;
 }
 
@@ -34,6 +35,7 @@ export function localWorkerVars(settings: LocalWorkerSettings): Record<string, s
     DATABASE_URL: settings.databaseUrl,
   };
   if (settings.wsProxy) vars.DATABASE_WS_PROXY = settings.wsProxy;
+  if (settings.httpProxy) vars.DATABASE_HTTP_PROXY = settings.httpProxy;
   return vars;
 }
 

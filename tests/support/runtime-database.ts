@@ -4,32 +4,43 @@ import { join } from "node:path";
 import { inject } from "vitest";
 import { connectNeon, type Db } from "../../db/client.ts";
 import { startEmbeddedDatabase } from "../../db/embedded.ts";
+import { startSqlHttpServer } from "../../db/sql-http-server.ts";
 
 export interface ServerDatabase {
-  /** What a server process is configured with. */
-  env: { DATABASE_URL: string; DATABASE_WS_PROXY: string };
+  /** What a server process is configured with: one-shot queries over HTTP, transactions over the WebSocket bridge. */
+  env: { DATABASE_URL: string; DATABASE_WS_PROXY: string; DATABASE_HTTP_PROXY: string };
   close(): Promise<void>;
 }
 
 /**
  * A database for a server under test, filled by `prepare` before the server
  * connects: the real-service pass's PostgreSQL, or else a fresh embedded
- * PGlite server in a temporary directory.
+ * PGlite server in a temporary directory, with an HTTP query server of its own.
  */
 export async function serverDatabase(prepare: (db: Db) => Promise<void>): Promise<ServerDatabase> {
   const postgres = inject("postgres");
   if (postgres) {
-    const database = connectNeon({ url: postgres.url, wsProxy: postgres.wsProxy });
+    const database = connectNeon(postgres);
     await prepare(database.db);
     await database.close();
-    return { env: { DATABASE_URL: postgres.url, DATABASE_WS_PROXY: postgres.wsProxy }, close: async () => {} };
+    return {
+      env: {
+        DATABASE_URL: postgres.url,
+        DATABASE_WS_PROXY: postgres.wsProxy,
+        DATABASE_HTTP_PROXY: postgres.httpEndpoint,
+      },
+      close: async () => {},
+    };
   }
   const dataDir = mkdtempSync(join(tmpdir(), "lectern-runtime-"));
   const embedded = await startEmbeddedDatabase({ dataDir });
   await prepare(embedded.db);
+  // Through the bridge, as `npm start` serves it: PGlite's clients must take turns.
+  const http = await startSqlHttpServer({ url: embedded.databaseUrl, wsProxy: embedded.wsProxy, maxConnections: 2 });
   return {
-    env: { DATABASE_URL: embedded.databaseUrl, DATABASE_WS_PROXY: embedded.wsProxy },
+    env: { DATABASE_URL: embedded.databaseUrl, DATABASE_WS_PROXY: embedded.wsProxy, DATABASE_HTTP_PROXY: http.url },
     close: async () => {
+      await http.close();
       await embedded.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
