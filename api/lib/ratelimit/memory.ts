@@ -1,39 +1,102 @@
 import type { Clock } from "../clock.ts";
+import { IP_LIMIT_WINDOW_SECONDS, type IpLimiter } from "./ip-limiter.ts";
 import type { RateLimiter, RateLimitRule } from "./ratelimit.ts";
+
+/** Far more clients than one server sees in a window; past it the least recently counted are forgotten. */
+const MAX_KEYS_PER_RULE = 50_000;
+
+interface Counter {
+  /** The fixed window (epoch ms ÷ window length) the counts below belong to. */
+  window: number;
+  current: number;
+  previous: number;
+}
+
+export interface MemoryRateLimiter extends RateLimiter {
+  /** Counters held, over all rules. */
+  trackedKeys(): number;
+}
+
+/** A counter's counts as of `window`, moved on by however many windows passed since it was last counted. */
+function countsIn(counter: Counter | undefined, window: number): { current: number; previous: number } {
+  if (counter?.window === window) return counter;
+  if (counter?.window === window - 1) return { current: 0, previous: counter.current };
+  return { current: 0, previous: 0 };
+}
 
 /**
  * The same approximated sliding window as Upstash's: the previous fixed
  * window's count, weighted by how much of it still overlaps, plus the current
- * one. Per process, so only for the embedded default and tests.
+ * one. Per process: the embedded default, the global limit off Workers, tests.
+ *
+ * Memory is bounded. A rule's counters sit in a Map in the order they were last
+ * counted, so those two windows old reach the front, where each hit drops them;
+ * and past `maxKeys` the least recently counted key is forgotten (its client
+ * starts afresh) rather than a flood of distinct keys growing the map.
  */
-export function memoryRateLimiter(clock: Clock): RateLimiter {
-  const windows = new Map<string, number>();
+export function memoryRateLimiter(clock: Clock, maxKeys = MAX_KEYS_PER_RULE): MemoryRateLimiter {
+  const rules = new Map<string, Map<string, Counter>>();
+  const countersOf = (rule: RateLimitRule) => {
+    const id = `${rule.name}:${rule.windowSeconds}`;
+    let counters = rules.get(id);
+    if (!counters) {
+      counters = new Map();
+      rules.set(id, counters);
+    }
+    return counters;
+  };
   const usage = (rule: RateLimitRule, key: string) => {
     const windowMs = rule.windowSeconds * 1000;
     const now = clock.now().getTime();
-    const current = Math.floor(now / windowMs);
-    const prefix = `${rule.name}:${key}:`;
-    const previousCount = windows.get(prefix + (current - 1)) ?? 0;
-    const currentCount = windows.get(prefix + current) ?? 0;
+    const window = Math.floor(now / windowMs);
+    const { current, previous } = countsIn(countersOf(rule).get(key), window);
     const overlap = 1 - (now % windowMs) / windowMs;
     return {
-      prefix,
+      window,
       current,
-      currentCount,
-      used: Math.floor(previousCount * overlap) + currentCount,
-      resetAt: (current + 1) * windowMs,
+      previous,
+      used: Math.floor(previous * overlap) + current,
+      resetAt: (window + 1) * windowMs,
     };
+  };
+  const evict = (counters: Map<string, Counter>, window: number) => {
+    for (const [key, counter] of counters) {
+      if (counter.window >= window - 1 && counters.size <= maxKeys) return;
+      counters.delete(key);
+    }
   };
   return {
     async hit(rule, key) {
-      const { prefix, current, currentCount, used, resetAt } = usage(rule, key);
-      if (used >= rule.limit) return { allowed: false, limit: rule.limit, remaining: 0, resetAt };
-      windows.set(prefix + current, currentCount + 1);
-      windows.delete(prefix + (current - 2));
-      return { allowed: true, limit: rule.limit, remaining: rule.limit - used - 1, resetAt };
+      const { window, current, previous, used, resetAt } = usage(rule, key);
+      const allowed = used < rule.limit;
+      const counters = countersOf(rule);
+      // Re-inserted even when refused, so the order stays "last counted" and an active client is not evicted first.
+      counters.delete(key);
+      counters.set(key, { window, previous, current: allowed ? current + 1 : current });
+      evict(counters, window);
+      return { allowed, limit: rule.limit, remaining: allowed ? rule.limit - used - 1 : 0, resetAt };
     },
     async remaining(rule, key) {
       return Math.max(0, rule.limit - usage(rule, key).used);
+    },
+    trackedKeys() {
+      let total = 0;
+      for (const counters of rules.values()) total += counters.size;
+      return total;
+    },
+  };
+}
+
+/** The global limit off Workers: exact for this process, counted in memory. */
+export function memoryIpLimiter(clock: Clock, limitPerMinute: number): IpLimiter {
+  const limiter = memoryRateLimiter(clock);
+  const rule: RateLimitRule = { name: "ip", limit: limitPerMinute, windowSeconds: IP_LIMIT_WINDOW_SECONDS };
+  return {
+    policy: { limit: rule.limit, windowSeconds: rule.windowSeconds },
+    async hit(key) {
+      const decision = await limiter.hit(rule, key);
+      const resetSeconds = Math.max(1, Math.ceil((decision.resetAt - clock.now().getTime()) / 1000));
+      return { allowed: decision.allowed, remaining: decision.remaining, resetSeconds };
     },
   };
 }

@@ -14,9 +14,11 @@ export interface RateLimitDecision {
 }
 
 /**
- * Sliding-window limiter. `hit` throws when its store is unreachable; each
- * caller decides whether that fails open (the global IP limit) or closed
- * (password-reset mail).
+ * Sliding-window limiter for counters that must be exact across every isolate
+ * (Upstash in production): failed sign-ins per account, mails per address.
+ * `hit` throws when its store is unreachable; each caller decides what that
+ * means (password-reset mail fails closed). The global per-client limit is
+ * not one of these: see ./ip-limiter.ts.
  */
 export interface RateLimiter {
   hit(rule: RateLimitRule, key: string): Promise<RateLimitDecision>;
