@@ -13,6 +13,7 @@ import { paymentRoutes } from "./payments/routes.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { isDatabaseUnavailable } from "./lib/db-errors.ts";
 import { AppError, problemBody } from "./lib/errors.ts";
+import { cachePolicy } from "./middleware/cache-policy.ts";
 import { corsForOrigins } from "./middleware/cors.ts";
 import { globalRateLimit } from "./middleware/rate-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps) {
         },
       }),
     )
+    .use(cachePolicy)
     .use(wrapThrownValues)
     .use(requestContext(deps))
     .use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }))

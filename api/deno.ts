@@ -1,5 +1,6 @@
 import { createApp } from "./app.ts";
 import { ConfigError, parseConfig } from "./env.ts";
+import { sharedCacheFront } from "./lib/response-cache/serve.ts";
 import { runtimeDeps } from "./runtime.ts";
 
 function loadConfig() {
@@ -16,6 +17,7 @@ const config = loadConfig();
 const peers = new WeakMap<Request, string>();
 const deps = runtimeDeps(config, { poolPerRequest: false, clientIp: (request) => peers.get(request) });
 const app = createApp(deps);
+const front = sharedCacheFront(deps.responseCache, config.publicUrl);
 const port = Number(Deno.env.get("PORT") ?? 8000);
 const graceMs = Number(Deno.env.get("SHUTDOWN_GRACE_MS") ?? 10_000);
 
@@ -26,8 +28,12 @@ const server = Deno.serve({
     deps.logger.log("info", "listening", { runtime: "deno", url: `http://${hostname}:${port}` });
   },
 }, (request, info) => {
-  if (info.remoteAddr.transport === "tcp") peers.set(request, info.remoteAddr.hostname);
-  return app.fetch(request);
+  const peer = info.remoteAddr.transport === "tcp" ? info.remoteAddr.hostname : undefined;
+  // The cache may hand the app a request of its own (a HEAD as a GET, without validators): same peer.
+  return front.serve(request, async (forwarded) => {
+    if (peer) peers.set(forwarded, peer);
+    return app.fetch(forwarded);
+  });
 });
 
 /** SIGTERM: stop accepting, let in-flight requests finish within the grace period, then close the pool. */

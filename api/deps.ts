@@ -4,7 +4,9 @@ import type { Cache } from "./lib/cache/cache.ts";
 import type { Clock } from "./lib/clock.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { Mailer } from "./lib/mail/mailer.ts";
+import type { IpLimiter } from "./lib/ratelimit/ip-limiter.ts";
 import type { RateLimiter } from "./lib/ratelimit/ratelimit.ts";
+import type { ResponseCache } from "./lib/response-cache/response-cache.ts";
 import type { PaymentProvider, ProviderName } from "./payments/provider.ts";
 
 /**
@@ -21,7 +23,10 @@ export interface DatabaseSource {
 export interface AppDeps {
   database: DatabaseSource;
   cache: Cache;
+  /** Exact counters shared by every isolate (Upstash): failed sign-ins per account, mails per address. */
   limiter: RateLimiter;
+  /** The global per-client limit, counted without a network round trip. */
+  ipLimiter: IpLimiter;
   clock: Clock;
   config: Config;
   logger: Logger;
@@ -29,6 +34,8 @@ export interface AppDeps {
   /** Cloudflare Queue for email delivery (production); without it emails are delivered after the response. */
   emailQueue: EmailQueue | undefined;
   payments: Payments;
+  /** Public answers kept in front of the app: in-process here; a Worker's invocation may bring Workers Cache instead. */
+  responseCache: ResponseCache;
   /** The caller's address as the runtime knows it; undefined when it cannot tell. */
   clientIp(request: Request): string | undefined;
 }
@@ -50,6 +57,12 @@ export interface Deps {
   defer(work: Promise<unknown>): void;
   /** Hands emails the caller's transaction queued in the outbox to delivery. Call after that transaction commits. */
   dispatchEmails(ids: (string | undefined)[]): void;
+  /**
+   * Drops every stored public answer tagged with any of `tags` (Workers Cache
+   * or the in-process response cache). Call after the write commits. Never
+   * throws: a purge that fails is retried once and logged, and the write stands.
+   */
+  purgeTags(tags: string[]): Promise<void>;
 }
 
 /** The producer side of a Cloudflare Queue binding, as far as email delivery needs it. */

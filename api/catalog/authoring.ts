@@ -89,10 +89,7 @@ export async function changeCourse(
     return locked;
   });
   const [current] = await deps.db.select({ slug: courses.slug }).from(courses).where(eq(courses.id, course.id));
-  await invalidateCourse(deps.cache, course);
-  if (current && current.slug !== course.slug) {
-    await invalidateCourse(deps.cache, { id: course.id, slug: current.slug });
-  }
+  await invalidateCourse(deps, course, current?.slug);
 }
 
 /** changeCourse, answering with the fresh course (for endpoints whose answer is the course). */
@@ -183,7 +180,7 @@ export async function deleteCourse(deps: Deps, courseId: string, editor: AccessC
     await tx.delete(courses).where(eq(courses.id, locked.id));
     return locked;
   });
-  await invalidateCourse(deps.cache, course);
+  await invalidateCourse(deps, course);
 }
 
 export async function publishCourse(deps: Deps, courseId: string, editor: AccessClaims): Promise<Course> {

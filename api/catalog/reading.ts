@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { courseModules, courses, earningsLedger, enrollments, lessons } from "../../db/schema/index.ts";
 import type { Deps } from "../deps.ts";
@@ -15,40 +15,39 @@ export function canManage(viewer: Viewer, course: { teacherId: string }): boolea
   return viewer !== undefined && (viewer.role === "admin" || viewer.userId === course.teacherId);
 }
 
+/**
+ * The curriculum as JSON, built by Postgres in the course's own query: an
+ * uncached course is one round trip to the database (one HTTP query on
+ * Workers), not one for the course and one each for its modules and lessons.
+ * Columns are table-qualified (`outer`): bare, `id` would mean the innermost table's.
+ */
+const lessonOutline = sql`json_build_object(
+  'id', ${outer(lessons.id)}, 'title', ${outer(lessons.title)}, 'position', ${outer(lessons.position)},
+  'kind', ${outer(lessons.kind)}, 'durationSec', ${outer(lessons.durationSec)}, 'isPreview', ${outer(lessons.isPreview)}
+)`;
+const lessonsOfModule = sql`(
+  select coalesce(json_agg(${lessonOutline} order by ${outer(lessons.position)}, ${outer(lessons.id)}), '[]'::json)
+  from ${lessons} where ${outer(lessons.moduleId)} = ${outer(courseModules.id)}
+)`;
+const moduleOutline = sql`json_build_object(
+  'id', ${outer(courseModules.id)}, 'title', ${outer(courseModules.title)},
+  'position', ${outer(courseModules.position)}, 'lessons', ${lessonsOfModule}
+)`;
+const moduleOrder = sql`${outer(courseModules.position)}, ${outer(courseModules.id)}`;
+const curriculum = sql<Course["modules"]>`(
+  select coalesce(json_agg(${moduleOutline} order by ${moduleOrder}), '[]'::json)
+  from ${courseModules} where ${outer(courseModules.courseId)} = ${outer(courses.id)}
+)`;
+
 async function loadCourse({ db }: Pick<Deps, "db">, where: { id: string } | { slug: string }) {
-  const [summary] = await selectSummaries(db, { description: sql<string>`${courses.description}` }).where(
-    "id" in where ? eq(courses.id, where.id) : eq(courses.slug, where.slug),
-  );
-  if (!summary) return undefined;
-  const [moduleRows, lessonRows] = await Promise.all([
-    db.select().from(courseModules).where(eq(courseModules.courseId, summary.course.id)).orderBy(
-      asc(courseModules.position),
-      asc(courseModules.id),
-    ),
-    db.select().from(lessons).where(eq(lessons.courseId, summary.course.id)).orderBy(
-      asc(lessons.position),
-      asc(lessons.id),
-    ),
-  ]);
+  const [row] = await selectSummaries(db, { description: sql<string>`${courses.description}`, modules: curriculum })
+    .where("id" in where ? eq(courses.id, where.id) : eq(courses.slug, where.slug));
+  if (!row) return undefined;
   const course: Course = {
-    ...toSummary(summary),
-    description: summary.description,
-    updatedAt: summary.course.updatedAt.toISOString(),
-    modules: moduleRows.map((module) => ({
-      id: module.id,
-      title: module.title,
-      position: module.position,
-      lessons: lessonRows
-        .filter((lesson) => lesson.moduleId === module.id)
-        .map((lesson) => ({
-          id: lesson.id,
-          title: lesson.title,
-          position: lesson.position,
-          kind: lesson.kind,
-          durationSec: lesson.durationSec,
-          isPreview: lesson.isPreview,
-        })),
-    })),
+    ...toSummary(row),
+    description: row.description,
+    updatedAt: row.course.updatedAt.toISOString(),
+    modules: row.modules,
   };
   return course;
 }
@@ -77,12 +76,18 @@ export async function getCourse(deps: Pick<Deps, "db" | "cache">, idOrSlug: stri
   return course;
 }
 
+/** A lesson, and whether it is the same for everyone: a preview of a published course, which shared caches may keep. */
+export interface LessonAnswer {
+  lesson: Lesson;
+  isPublic: boolean;
+}
+
 /**
  * Preview lessons are public; the rest need an active or completed
  * enrollment (or to be the owner or an admin). Draft courses' lessons do
  * not exist for anyone else.
  */
-export async function getLesson({ db }: Pick<Deps, "db">, lessonId: string, viewer: Viewer): Promise<Lesson> {
+export async function getLesson({ db }: Pick<Deps, "db">, lessonId: string, viewer: Viewer): Promise<LessonAnswer> {
   if (!isId(lessonId)) throw AppError.notFound("lesson");
   const [row] = await db
     .select({ lesson: lessons, status: courses.status, teacherId: courses.teacherId })
@@ -92,7 +97,8 @@ export async function getLesson({ db }: Pick<Deps, "db">, lessonId: string, view
   if (!row) throw AppError.notFound("lesson");
   const manager = canManage(viewer, row);
   if (row.status !== "published" && !manager) throw AppError.notFound("lesson");
-  if (row.lesson.isPreview || manager) return toLesson(row.lesson);
+  const isPublic = row.lesson.isPreview && row.status === "published";
+  if (isPublic || manager) return { lesson: toLesson(row.lesson), isPublic };
   if (!viewer) {
     throw new AppError(401, "unauthorized", "Sign in and enroll to open this lesson.", {
       headers: { "WWW-Authenticate": "Bearer" },
@@ -109,7 +115,7 @@ export async function getLesson({ db }: Pick<Deps, "db">, lessonId: string, view
       ),
     );
   if (!enrollment) throw new AppError(403, "not_enrolled", "Enroll in this course to open its lessons.");
-  return toLesson(row.lesson);
+  return { lesson: toLesson(row.lesson), isPublic: false };
 }
 
 const teacherCursor = z.tuple([z.iso.datetime(), z.uuid()]);

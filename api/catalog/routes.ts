@@ -9,6 +9,8 @@ import {
 } from "../identity/middleware.ts";
 import { pageQuery } from "../lib/cursor.ts";
 import { jsonEtag } from "../lib/etag.ts";
+import { cacheTag, sharePublicAnswer } from "../lib/http-cache.ts";
+import { courseTags } from "./cache.ts";
 import { validate } from "../lib/validation.ts";
 import { createCourse, deleteCourse, publishCourse, unpublishCourse, updateCourse } from "./authoring.ts";
 import {
@@ -33,9 +35,6 @@ import {
 } from "./schemas.ts";
 import { listCategories } from "./service.ts";
 
-/** Shared caches may keep public catalog answers briefly; ETags let everyone revalidate for free. */
-const PUBLIC_CACHE = "public, max-age=60, s-maxage=300, stale-while-revalidate=600";
-
 const teacher = [requireUser, requireRole("teacher", "admin")] as const;
 
 const weakEtag = etag({ weak: true });
@@ -54,25 +53,27 @@ export const catalogRoutes = new Hono<OptionalAuthEnv>()
   .use("/courses", readEtag)
   .use("/courses/:idOrSlug", readEtag)
   .get("/categories", async (c) => {
-    c.header("Cache-Control", PUBLIC_CACHE);
-    return c.json(tagged(c, await listCategories(c.var.deps)));
+    const categories = await listCategories(c.var.deps);
+    sharePublicAnswer(c, [cacheTag.catalog]);
+    return c.json(tagged(c, categories));
   })
   .get("/courses", validate("query", listCoursesQuery), async (c) => {
-    c.header("Cache-Control", PUBLIC_CACHE);
-    return c.json(tagged(c, await listCourses(c.var.deps, c.req.valid("query"))));
+    const query = c.req.valid("query");
+    const page = await listCourses(c.var.deps, query);
+    sharePublicAnswer(c, query.category ? [cacheTag.catalog, cacheTag.category(query.category)] : [cacheTag.catalog]);
+    return c.json(tagged(c, page));
   })
   .get("/courses/:idOrSlug", optionalUser, async (c) => {
     const course = await getCourse(c.var.deps, c.req.param("idOrSlug"), c.var.user);
-    c.header("Cache-Control", course.status === "published" ? PUBLIC_CACHE : "private, no-store");
+    if (course.status === "published") sharePublicAnswer(c, courseTags(course));
     return c.json(tagged(c, course));
   })
   .get("/lessons/:id", optionalUser, async (c) => {
-    const lesson = await getLesson(c.var.deps, c.req.param("id"), c.var.user);
-    c.header("Cache-Control", lesson.isPreview ? PUBLIC_CACHE : "private, no-store");
+    const { lesson, isPublic } = await getLesson(c.var.deps, c.req.param("id"), c.var.user);
+    if (isPublic) sharePublicAnswer(c, [cacheTag.course(lesson.courseId)]);
     return c.json(lesson);
   })
   .get("/teacher/courses", ...teacher, validate("query", pageQuery), async (c) => {
-    c.header("Cache-Control", "private, no-store");
     return c.json(await listTeacherCourses(c.var.deps, c.var.user.userId, c.req.valid("query")));
   })
   .post("/courses", ...teacher, validate("json", createCourseBody), async (c) => {

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { users } from "../../db/schema/index.ts";
+import { invalidateTeacher } from "../catalog/cache.ts";
 import type { Deps } from "../deps.ts";
 import { postgresCode } from "../lib/db-errors.ts";
 import { AppError } from "../lib/errors.ts";
@@ -116,6 +117,17 @@ export async function resendVerification(deps: Deps, email: string): Promise<voi
 }
 
 /**
+ * Account-level counters fail closed: when the limiter cannot count, the
+ * action it guards is refused for a minute rather than left unlimited.
+ */
+export function limiterUnavailable(deps: Pick<Deps, "logger">, rule: RateLimitRule, error: unknown): AppError {
+  deps.logger.log("error", "rate limiter unavailable, refusing", { rule: rule.name, error: String(error) });
+  return new AppError(503, "service_unavailable", "This is temporarily unavailable; try again in a minute.", {
+    headers: { "Retry-After": "60" },
+  });
+}
+
+/**
  * Per-address limits on mail-sending endpoints fail closed: if the limiter
  * cannot count, no email goes out.
  */
@@ -128,10 +140,7 @@ export async function enforceEmailLimit(
   try {
     decision = await deps.limiter.hit(rule, email);
   } catch (error) {
-    deps.logger.log("error", "rate limiter unavailable, refusing mail", { rule: rule.name, error: String(error) });
-    throw new AppError(503, "service_unavailable", "This is temporarily unavailable; try again in a minute.", {
-      headers: { "Retry-After": "60" },
-    });
+    throw limiterUnavailable(deps, rule, error);
   }
   if (!decision.allowed) {
     const retryAfter = Math.max(1, Math.ceil((decision.resetAt - deps.clock.now().getTime()) / 1000));
@@ -145,5 +154,6 @@ export async function updateMe(deps: Deps, userId: string, changes: { name?: str
   if (changes.name === undefined) return meView(await findUser(deps, userId));
   const [user] = await deps.db.update(users).set({ name: changes.name }).where(eq(users.id, userId)).returning();
   if (!user) throw new AppError(401, "unauthorized", "This account no longer exists.");
+  if (user.role !== "student") await invalidateTeacher(deps, user.id);
   return meView(user);
 }

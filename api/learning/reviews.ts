@@ -108,7 +108,7 @@ export async function putReview(
     return { course, emailIds, view: toView({ review: saved!, authorName: authorRow!.name }) };
   });
   deps.dispatchEmails(outcome.emailIds);
-  await invalidateCourse(deps.cache, outcome.course);
+  await invalidateCourse(deps, outcome.course);
   return outcome.view;
 }
 
@@ -123,7 +123,7 @@ export async function deleteReview(deps: Deps, author: AccessClaims, courseId: s
     await refreshRating(tx, locked.id);
     return locked;
   });
-  await invalidateCourse(deps.cache, course);
+  await invalidateCourse(deps, course);
 }
 
 /** A course's status and owner, or 404 when the viewer may not see it (drafts: owner and admins only). */
@@ -161,6 +161,15 @@ export async function listReviews(
   page: z.infer<typeof pageQuery>,
 ): Promise<Page<ReviewView>> {
   await visibleCourse(db, courseId, viewer);
+  return reviewsOf(db, courseId, page);
+}
+
+/** A page of a course's reviews, newest first, for a caller that already knows the course may be shown. */
+export async function reviewsOf(
+  db: Deps["db"],
+  courseId: string,
+  page: z.infer<typeof pageQuery>,
+): Promise<Page<ReviewView>> {
   const position = page.cursor ? decodeCursor(page.cursor, cursorShape) : undefined;
   const rows = await db
     .select(reviewColumns)

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { type OptionalAuthEnv, optionalUser, requireUser } from "../identity/middleware.ts";
 import { pageQuery } from "../lib/cursor.ts";
+import { cacheTag, sharePublicAnswer } from "../lib/http-cache.ts";
 import { validate } from "../lib/validation.ts";
 import { enroll, enrollmentInCourse, listEnrollments } from "./enrollment.ts";
 import { completeLesson, courseProgress } from "./progress.ts";
@@ -27,8 +28,9 @@ export const learningRoutes = new Hono<OptionalAuthEnv>()
     return c.json(await completeLesson(c.var.deps, c.var.user, c.req.param("id")));
   })
   .get("/courses/:id/reviews", optionalUser, validate("query", pageQuery), async (c) => {
-    c.header("Cache-Control", "public, max-age=30");
-    return c.json(await listReviews(c.var.deps, c.req.param("id"), c.var.user, c.req.valid("query")));
+    const page = await listReviews(c.var.deps, c.req.param("id"), c.var.user, c.req.valid("query"));
+    sharePublicAnswer(c, [cacheTag.course(c.req.param("id"))]);
+    return c.json(page);
   })
   .get("/courses/:id/reviews/mine", requireUser, async (c) => {
     c.header("Cache-Control", "private, no-store");

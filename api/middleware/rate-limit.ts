@@ -1,41 +1,43 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppDeps, AppEnv } from "../deps.ts";
 import { AppError } from "../lib/errors.ts";
-import type { RateLimitDecision, RateLimitRule } from "../lib/ratelimit/ratelimit.ts";
+import { clientKey } from "../lib/ratelimit/client-key.ts";
+import type { IpLimitDecision, IpLimitPolicy } from "../lib/ratelimit/ip-limiter.ts";
 
-export function rateLimitHeaders(
-  decision: RateLimitDecision,
-  rule: RateLimitRule,
-  now: number,
-): Record<string, string> {
-  const resetSeconds = Math.max(0, Math.ceil((decision.resetAt - now) / 1000));
-  return {
-    "RateLimit-Policy": `${rule.limit};w=${rule.windowSeconds}`,
-    "RateLimit-Limit": String(decision.limit),
-    "RateLimit-Remaining": String(Math.max(0, decision.remaining)),
-    "RateLimit-Reset": String(resetSeconds),
+/**
+ * RateLimit-Policy and -Limit always; -Remaining and -Reset only when the
+ * limiter knows them (the Workers binding does not on a success: see
+ * api/lib/ratelimit/binding.ts).
+ */
+export function rateLimitHeaders(decision: IpLimitDecision, policy: IpLimitPolicy): Record<string, string> {
+  const headers: Record<string, string> = {
+    "RateLimit-Policy": `${policy.limit};w=${policy.windowSeconds}`,
+    "RateLimit-Limit": String(policy.limit),
   };
+  if (decision.remaining !== undefined) headers["RateLimit-Remaining"] = String(Math.max(0, decision.remaining));
+  if (decision.resetSeconds !== undefined) headers["RateLimit-Reset"] = String(decision.resetSeconds);
+  return headers;
 }
 
 /**
- * The global per-IP sliding window. It fails open: when the limiter's store is
- * down, serving learners matters more than counting them.
+ * The global per-client limit (an IPv6 client by its /64), counted with no
+ * network round trip. It fails open: when the limiter errs, serving learners
+ * matters more than counting them.
  */
 export function globalRateLimit(app: AppDeps): MiddlewareHandler<AppEnv> {
-  const rule: RateLimitRule = { name: "ip", limit: app.config.rateLimitPerMinute, windowSeconds: 60 };
+  const { policy } = app.ipLimiter;
   return async function globalRateLimitMiddleware(c, next) {
-    const ip = app.clientIp(c.req.raw) ?? "unknown";
-    let decision: RateLimitDecision;
+    let decision: IpLimitDecision;
     try {
-      decision = await app.limiter.hit(rule, ip);
+      decision = await app.ipLimiter.hit(clientKey(app.clientIp(c.req.raw)));
     } catch (error) {
       app.logger.log("warn", "rate limiter unavailable, allowing", { error: String(error) });
       return next();
     }
-    const headers = rateLimitHeaders(decision, rule, app.clock.now().getTime());
+    const headers = rateLimitHeaders(decision, policy);
     if (!decision.allowed) {
-      throw new AppError(429, "rate_limited", `More than ${rule.limit} requests a minute from this address.`, {
-        headers: { ...headers, "Retry-After": headers["RateLimit-Reset"] ?? "60" },
+      throw new AppError(429, "rate_limited", `More than ${policy.limit} requests a minute from this address.`, {
+        headers: { ...headers, "Retry-After": String(decision.resetSeconds ?? policy.windowSeconds) },
       });
     }
     await next();

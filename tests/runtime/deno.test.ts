@@ -1,11 +1,10 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exited, freePort, type RunningServer, startServer } from "../support/servers.ts";
+import { exited, type RunningServer } from "../support/servers.ts";
 import { type ServerDatabase, serverDatabase } from "../support/runtime-database.ts";
 import { insertCategory } from "../support/factories.ts";
+import { DENO, DENO_ARGS, startDeno } from "./deno-server.ts";
 
-const DENO = "node_modules/.bin/deno";
-const ARGS = ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-sys", "api/deno.ts"];
 const categoryName = `Deno smoke ${crypto.randomUUID().slice(0, 6)}`;
 
 let database: ServerDatabase;
@@ -15,12 +14,7 @@ beforeAll(async () => {
   database = await serverDatabase(async (db) => {
     await insertCategory(db, { name: categoryName });
   });
-  const port = await freePort();
-  server = await startServer(DENO, ARGS, {
-    env: { ...database.env, PORT: String(port), APP_ENV: "development", LOG_LEVEL: "warn" },
-    port,
-    readyPath: "/health/live",
-  });
+  server = await startDeno(database);
 });
 
 afterAll(async () => {
@@ -58,7 +52,7 @@ describe("the Deno entry", () => {
   });
 
   it("refuses to start with bad configuration, naming the variable", async () => {
-    const child = spawn(DENO, ARGS, {
+    const child = spawn(DENO, DENO_ARGS, {
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -69,12 +63,7 @@ describe("the Deno entry", () => {
   });
 
   it("shuts down cleanly on SIGTERM", async () => {
-    const port = await freePort();
-    const second = await startServer(DENO, ARGS, {
-      env: { ...database.env, PORT: String(port), APP_ENV: "development", LOG_LEVEL: "info" },
-      port,
-      readyPath: "/health/live",
-    });
+    const second = await startDeno(database, { LOG_LEVEL: "info" });
     expect(await second.stop()).toBe(0);
     expect(second.output()).toContain("shutting down");
   });

@@ -1,51 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { siteBuildIsFresh } from "../../api/local/site-build.ts";
-import { writeEnvFile } from "../../api/local/worker-vars.ts";
-import { freePort, type RunningServer, startServer } from "../support/servers.ts";
+import type { RunningServer } from "../support/servers.ts";
 import { type ServerDatabase, serverDatabase } from "../support/runtime-database.ts";
 import { insertCategory } from "../support/factories.ts";
+import { requireFreshBuild, startWorkerd } from "./workerd-server.ts";
 
 const categoryName = `Workerd smoke ${crypto.randomUUID().slice(0, 6)}`;
-const envFile = `.wrangler/test/worker-${process.pid}.env`;
 
 let database: ServerDatabase;
 let server: RunningServer;
 
 beforeAll(async () => {
-  if (!siteBuildIsFresh()) throw new Error("The Worker bundle is missing or stale: run `npm run build` first.");
+  requireFreshBuild();
   database = await serverDatabase(async (db) => {
     await insertCategory(db, { name: categoryName });
   });
-  const port = await freePort();
-  writeEnvFile(envFile, {
-    ...database.env,
-    APP_ENV: "development",
-    MAIL_PROVIDER: "outbox",
-    PAYMENT_PROVIDER: "local",
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    JWT_SECRET: "workerd-smoke-test-secret-0123456789abcdef",
-    LOG_LEVEL: "warn",
-  });
-  server = await startServer(
-    "node_modules/.bin/wrangler",
-    [
-      "dev",
-      "--local",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--env-file",
-      envFile,
-      "--show-interactive-dev-session=false",
-    ],
-    {
-      env: { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-      port,
-      readyPath: "/health/live",
-      timeoutMs: 90_000,
-    },
-  );
+  server = await startWorkerd(database);
 });
 
 afterAll(async () => {

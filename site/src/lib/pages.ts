@@ -1,17 +1,31 @@
 /**
- * What on-demand pages share: cache policies, and reading through the API's
- * services in-process (a Worker cannot fetch its own origin) with failures
- * turned into a status the page can show instead of a crash.
+ * What on-demand pages share: cache policies, the site's own origin, and
+ * reading through the API's services in-process (a Worker cannot fetch its
+ * own origin) with failures turned into a status the page can show instead
+ * of a crash.
  */
 import { env } from "cloudflare:workers";
 import type { Deps } from "../../../api/deps.ts";
 import { AppError } from "../../../api/lib/errors.ts";
-import { withServices } from "../../../api/worker-api.ts";
+import { PRIVATE_CACHE, sharePublicly } from "../../../api/lib/http-cache.ts";
+import { publicOrigin, withServices } from "../../../api/worker-api.ts";
 
-/** The API's public catalog policy: browsers 1 minute, the edge 5 (freshness without rebuilds), then revalidation. */
-export const PUBLIC_CACHE = "public, max-age=60, s-maxage=300, stale-while-revalidate=600";
-/** Pages about one signed-in person, or that must never be stored. */
-export const PRIVATE_CACHE = "private, no-store";
+export { cacheTag } from "../../../api/lib/http-cache.ts";
+export { PRIVATE_CACHE };
+
+/** A page that is the same for everyone: shared caches keep it until a write purges one of `tags`. */
+export function sharePage(response: { headers: Headers }, tags: readonly string[]): void {
+  sharePublicly(response.headers, tags);
+}
+
+/** Absolute URLs (canonical, Open Graph, JSON-LD, sitemap) come from PUBLIC_URL, never from the request's Host. */
+export function siteOrigin(): string {
+  return publicOrigin(env);
+}
+
+export function absoluteUrl(path: string): string {
+  return new URL(path, siteOrigin()).href;
+}
 
 export type Failure = "not_found" | "bad_request" | "unavailable";
 export type Loaded<T> = { ok: true; value: T } | { ok: false; failure: Failure };

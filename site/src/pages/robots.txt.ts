@@ -1,5 +1,5 @@
 import type { APIRoute } from "astro";
-import { PUBLIC_CACHE } from "../lib/pages.ts";
+import { absoluteUrl, cacheTag, sharePage } from "../lib/pages.ts";
 
 export const prerender = false;
 
@@ -9,16 +9,16 @@ export const prerender = false;
  */
 const PRIVATE_PATHS = ["/api/", "/my", "/notifications", "/account", "/checkout/"];
 
-export const GET: APIRoute = ({ url }) => {
+export const GET: APIRoute = () => {
   const body = [
     "User-agent: *",
     "Allow: /",
     ...PRIVATE_PATHS.map((path) => `Disallow: ${path}`),
     "",
-    `Sitemap: ${url.origin}/sitemap.xml`,
+    `Sitemap: ${absoluteUrl("/sitemap.xml")}`,
     "",
   ].join("\n");
-  return new Response(body, {
-    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": PUBLIC_CACHE },
-  });
+  const response = new Response(body, { headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  sharePage(response, [cacheTag.catalog]);
+  return response;
 };
