@@ -7,7 +7,7 @@ import { AppError } from "../lib/errors.ts";
 import { hashPassword, verifyPassword } from "../lib/password.ts";
 import type { RateLimitRule } from "../lib/ratelimit/ratelimit.ts";
 import { signAccessToken, type SigningKeys } from "./access-token.ts";
-import { findUser, meView, type UserView, userView } from "./accounts.ts";
+import { findUser, limiterUnavailable, meView, type UserView, userView } from "./accounts.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -72,7 +72,9 @@ export async function login(
   input: { email: string; password: string },
   userAgent: string | undefined,
 ): Promise<Session & { user: UserView }> {
-  const remaining = await deps.limiter.remaining(LOGIN_FAILURE_RULE, input.email).catch(() => LOGIN_FAILURE_RULE.limit);
+  const remaining = await deps.limiter.remaining(LOGIN_FAILURE_RULE, input.email).catch((error) => {
+    throw limiterUnavailable(deps, LOGIN_FAILURE_RULE, error);
+  });
   if (remaining <= 0) {
     throw new AppError(429, "rate_limited", "Too many failed sign-ins for this account; try again later.", {
       headers: { "Retry-After": "900" },
@@ -81,7 +83,10 @@ export async function login(
   const [user] = await deps.db.select().from(users).where(eq(users.email, input.email));
   const check = await verifyPassword(input.password, user?.passwordHash ?? (await hashForUnknownEmail()));
   if (!user || !check.valid) {
-    await deps.limiter.hit(LOGIN_FAILURE_RULE, input.email).catch(() => undefined);
+    await deps.limiter.hit(LOGIN_FAILURE_RULE, input.email).catch((error) => {
+      // The attempt already failed; the next one finds the limiter down too and is refused.
+      deps.logger.log("error", "could not count a failed sign-in", { error: String(error) });
+    });
     throw invalidCredentials();
   }
 

@@ -70,6 +70,15 @@ describe("login", () => {
     expect(await response.json()).toMatchObject({ code: "rate_limited" });
   });
 
+  it("refuses sign-ins while the per-account failure counter cannot be read (fails closed)", async () => {
+    const user = await signUp(t);
+    const down = () => Promise.reject(new Error("Upstash unreachable"));
+    const blind = await createTestApp({ limiter: { hit: down, remaining: down } });
+    const response = await post(blind, "/auth/login", { email: user.email, password: PASSWORD });
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Retry-After")).toBe("60");
+    expect(await response.json()).toMatchObject({ code: "service_unavailable" });
+  });
   it("rehashes a password stored with older scrypt parameters", async () => {
     const user = await signUp(t);
     const { scrypt } = await import("node:crypto");
