@@ -19,7 +19,7 @@ export function positive(name: string, value: string, max: number): number {
 
 /** The command that reproduces this run, for the results: `npm run <script> -- <the arguments given>`. */
 export function reproduceCommand(script: string): string {
-  const args = process.argv.slice(2).map((arg) => (/^[\w.,=-]+$/.test(arg) ? arg : `"${arg}"`)).join(" ");
+  const args = process.argv.slice(2).map((arg) => (/^[\w./,=-]+$/.test(arg) ? arg : `"${arg}"`)).join(" ");
   return `npm run ${script}${args ? ` -- ${args}` : ""}`;
 }
 

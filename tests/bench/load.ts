@@ -31,6 +31,8 @@ export interface HttpRequest {
   auth?: number;
   /** JSON, sent with Content-Type: application/json. */
   body?: string;
+  /** The Accept header (default application/json): text/html for a page. */
+  accept?: string;
 }
 
 export interface Phase {
@@ -120,7 +122,7 @@ function sumCounts(counts: Record<string, number>[]): Record<string, number> {
 /** Method, path, headers and body of a target, as both load modes send it. */
 function resolve(target: Target, tokens: readonly string[]) {
   const request: HttpRequest = typeof target === "string" ? { method: "GET", path: target } : target;
-  const headers: Record<string, string> = { accept: "application/json" };
+  const headers: Record<string, string> = { accept: request.accept ?? "application/json" };
   if (request.auth !== undefined) headers.authorization = `Bearer ${tokens[request.auth]}`;
   if (request.body !== undefined) headers["content-type"] = "application/json";
   return {

@@ -8,29 +8,39 @@
  *
  *   1. journey:  `--users` learners running home → catalog → search → course → lesson → complete → notifications;
  *   2. search:   a fixed request rate, at N courses and at each of `--search-courses`;
- *   3. overhead: a cached course page against a bare Hono handler sending the same bytes;
- *   4. writes:   enroll and lesson-complete at `--users` concurrency, acknowledged 2xx counted against new rows.
+ *   3. overhead: a cached course read, from the API and (workerd) as the course page, against a bare Hono
+ *                handler sending the same bytes;
+ *   4. writes:   enroll and lesson-complete at `--users` concurrency, acknowledged 2xx counted against new rows;
+ *   5. round-trips: on a fresh server, each journey step sent a few times, one at a time, and the round trips to
+ *                Upstash and Postgres each request made counted (round-trips.ts);
+ *   6. far-region: the journey at the old 157 req/s with `--latency-ms` added each way to every round trip to
+ *                Postgres and Upstash.
  *
- * Writes tests/bench/results/bench.{json,md,svg} and prints the table.
+ * Writes tests/bench/results/bench.{json,md,svg} and prints the table. The round trips are shown beside those in
+ * tests/bench/results/round-trips-before.json (the code before issue 15, measured with `--scenarios round-trips
+ * --out tests/bench/results/round-trips-before` on that commit) when it exists.
  *
  *   node tests/bench/run.ts [--courses 10000] [--search-courses 100000] [--duration 15] [--warmup 5]
  *     [--users 200] [--connections 50] [--search-rate 22] [--learners 1000] [--servers workerd,deno]
- *     [--scenarios journey,search,overhead,writes] [--reseed] [--out tests/bench/results/bench] [--update-readme]
+ *     [--scenarios round-trips,journey,search,overhead,writes,far-region] [--latency-ms 40] [--reseed]
+ *     [--out tests/bench/results/bench] [--update-readme]
  *   node tests/bench/run.ts --render [--update-readme]   (re-renders the .md and .svg, and the README, from the .json)
  *
  * --update-readme rewrites the results block of README.md's Performance section (between its bench:start and
- * bench:end comments) with this run's table and targets.
+ * bench:end comments) with this run's tables and targets.
  *
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the Postgres server, BENCH_REDIS_URL
  * (default redis://127.0.0.1:6379/13) the Redis database, which is flushed before each server starts.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { connectPostgres } from "../../db/connect.ts";
 import { benchChart } from "./chart.ts";
 import { holdFreshBuild, log, positive, reproduceCommand, runMain, writeFormatted } from "./cli.ts";
 import { warnWithoutPooler } from "./pooler.ts";
+import { updatedReadme } from "./readme.ts";
+import { countRoundTrips, rendersPages } from "./round-trips.ts";
 import {
   addLearnerInboxes,
   benchDatabaseUrl,
@@ -41,14 +51,32 @@ import {
   rowCounts,
 } from "./database.ts";
 import { machineFacts } from "./report.ts";
-import { bareHono, cachedCourse, journey, journeyAtRates, searchAtRate, type Settings, writes } from "./scenarios.ts";
-import { type ServerKind, SERVERS, startStack } from "./stack.ts";
-import { type BenchSummary, plainTable, readmeBlock, type ServerResults, summaryMarkdown } from "./summary.ts";
+import {
+  bareHono,
+  cachedCourse,
+  type CachedRead,
+  farJourney,
+  journey,
+  journeyAtRates,
+  searchAtRate,
+  type Settings,
+  writes,
+} from "./scenarios.ts";
+import { type ServerKind, SERVERS, type Stack, startStack } from "./stack.ts";
+import { ROUND_TRIPS_BEFORE, roundTripTable } from "./round-trips-report.ts";
+import {
+  type BenchSummary,
+  overallRows,
+  plainTable,
+  roundTripRuns,
+  type ServerResults,
+  summaryMarkdown,
+} from "./summary.ts";
 import { buildWorkload, type Workload } from "./workload.ts";
 
 process.chdir(fileURLToPath(new URL("../..", import.meta.url)));
 
-const SCENARIOS = ["journey", "search", "overhead", "writes"] as const;
+const SCENARIOS = ["round-trips", "journey", "search", "overhead", "writes", "far-region"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -64,6 +92,7 @@ const { values } = parseArgs({
     learners: { type: "string", default: "1000" },
     servers: { type: "string", default: SERVERS.join(",") },
     scenarios: { type: "string", default: SCENARIOS.join(",") },
+    "latency-ms": { type: "string", default: "40" },
     reseed: { type: "boolean", default: false },
     out: { type: "string", default: "tests/bench/results/bench" },
     render: { type: "boolean", default: false },
@@ -89,34 +118,36 @@ const settings: Settings = {
   searchRate: positive("search-rate", values["search-rate"], 10_000),
   learners: positive("learners", values.learners, 100_000),
 };
+const latencyMs = positive("latency-ms", values["latency-ms"], 1000);
 const servers = listOf<ServerKind>("servers", values.servers, SERVERS);
 const chosen = new Set(listOf<ScenarioName>("scenarios", values.scenarios, SCENARIOS));
 const serverUrl = process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL;
 const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/13";
 const closers = new Set<() => Promise<void>>();
 
-/** The README's generated results sit between these two lines, in its Performance section. */
-const README_START = "<!-- bench:start (npm run bench -- --update-readme writes this part) -->";
-const README_END = "<!-- bench:end -->";
-
-function updatedReadme(summary: BenchSummary): string {
-  const readme = readFileSync("README.md", "utf8");
-  const start = readme.indexOf(README_START);
-  const end = readme.indexOf(README_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} block`);
-  const block = readmeBlock(summary, values.out);
-  return `${readme.slice(0, start + README_START.length)}\n\n${block}\n\n${readme.slice(end)}`;
+function roundTripsBefore(): BenchSummary | undefined {
+  if (values.out === ROUND_TRIPS_BEFORE || !existsSync(`${ROUND_TRIPS_BEFORE}.json`)) return undefined;
+  return JSON.parse(readFileSync(`${ROUND_TRIPS_BEFORE}.json`, "utf8")) as BenchSummary;
 }
 
 function write(summary: BenchSummary): void {
+  const before = roundTripsBefore();
+  // A run of the round trips alone has nothing to draw.
+  const charted = summary.servers.some((result) =>
+    result.journeyRates?.length || result.search.length || result.overhead
+  );
   writeFormatted({
     [`${values.out}.json`]: `${JSON.stringify(summary, null, 2)}\n`,
-    [`${values.out}.md`]: summaryMarkdown(summary),
-    [`${values.out}.svg`]: benchChart(summary),
-    ...(values["update-readme"] ? { "README.md": updatedReadme(summary) } : {}),
+    [`${values.out}.md`]: summaryMarkdown(summary, before),
+    ...(charted ? { [`${values.out}.svg`]: benchChart(summary) } : {}),
+    ...(values["update-readme"]
+      ? { "README.md": updatedReadme(readFileSync("README.md", "utf8"), summary, values.out, before) }
+      : {}),
   });
-  console.log(`\n${plainTable(summary)}\n`);
-  log(`wrote ${values.out}.json, .md and .svg`);
+  const roundTrips = roundTripTable(roundTripRuns(summary, before));
+  if (overallRows(summary).length > 0) console.log(`\n${plainTable(summary)}\n`);
+  if (roundTrips.length > 0) console.log(`\nRound trips, first request → warm:\n${roundTrips.join("\n")}\n`);
+  log(`wrote ${values.out}.json, .md${charted ? " and .svg" : ""}`);
 }
 
 /** The seeded catalog of `count` courses (seeded when missing), its workload, and the Postgres version. */
@@ -129,35 +160,77 @@ async function seededCatalog(count: number): Promise<{ workload: Workload; postg
   }
 }
 
-/** Everything at `courses` against one server: a stack with Redis on the run's database, then the bare baseline. */
+/** Runs `work` on a stack of its own (started with `network`, when given), then stops it. */
+async function onStack<T>(
+  kind: ServerKind,
+  databaseUrl: string,
+  network: { latencyMs: number } | undefined,
+  work: (stack: Stack) => Promise<T>,
+): Promise<{ value: T; errors: string[] }> {
+  const stack = await startStack(kind, { databaseUrl, redisUrl, ...(network ? { network } : {}) });
+  try {
+    log(`${kind} ready at ${stack.origin}${network ? `, round trips counted, ${network.latencyMs} ms each way` : ""}`);
+    return { value: await work(stack), errors: stack.errorsSince(0) };
+  } finally {
+    await stack.stop();
+  }
+}
+
+/**
+ * Everything at `courses` against one server: the round trips on a fresh stack that counts them; the load on a
+ * stack with Redis on the run's database, then the bare baselines; then the journey with the data far away.
+ */
 async function measureServer(kind: ServerKind, databaseUrl: string, workload: Workload): Promise<ServerResults> {
   const result: ServerResults = { server: kind, search: [], serverErrors: [] };
   const database = await connectPostgres(databaseUrl);
   closers.add(database.close);
-  const stack = await startStack(kind, { databaseUrl, redisUrl });
-  let cached: Awaited<ReturnType<typeof cachedCourse>> | undefined;
+  const cached: { api?: CachedRead; page?: CachedRead } = {};
   try {
-    log(`${kind} ready at ${stack.origin}`);
-    // Read-only scenarios first, on the seeded rows; then the ones that write.
-    if (chosen.has("search")) result.search.push(await searchAtRate(stack, workload, courses, settings, log));
-    if (chosen.has("overhead")) cached = await cachedCourse(stack, workload, settings, log);
-    if (chosen.has("journey")) {
-      result.journeyRates = await journeyAtRates(stack, database, workload, settings, log);
-      result.journey = await journey(stack, database, workload, settings, log);
+    if (chosen.has("round-trips")) {
+      const counted = await onStack(
+        kind,
+        databaseUrl,
+        { latencyMs: 0 },
+        (stack) => countRoundTrips(stack, database, workload, log),
+      );
+      result.roundTrips = counted.value;
+      result.serverErrors.push(...counted.errors);
     }
-    if (chosen.has("writes")) result.writes = await writes(stack, database, settings, log);
-    result.serverErrors = stack.errorsSince(0).slice(0, 5);
+    const loads = ["search", "overhead", "journey", "writes"] as const;
+    if (loads.some((name) => chosen.has(name))) {
+      const loaded = await onStack(kind, databaseUrl, undefined, async (stack) => {
+        // Read-only scenarios first, on the seeded rows; then the ones that write.
+        if (chosen.has("search")) result.search.push(await searchAtRate(stack, workload, courses, settings, log));
+        if (chosen.has("overhead")) {
+          cached.api = await cachedCourse(stack, workload, settings, false, log);
+          if (rendersPages(kind)) cached.page = await cachedCourse(stack, workload, settings, true, log);
+        }
+        if (chosen.has("journey")) {
+          result.journeyRates = await journeyAtRates(stack, database, workload, settings, log);
+          result.journey = await journey(stack, database, workload, settings, log);
+        }
+        if (chosen.has("writes")) result.writes = await writes(stack, database, settings, log);
+      });
+      result.serverErrors.push(...loaded.errors);
+    }
+    // After the API has stopped: the baseline has the core to itself, as the API had.
+    if (cached.api) result.overhead = await bareHono(kind, cached.api, settings, log);
+    if (cached.page) result.pageOverhead = await bareHono(kind, cached.page, settings, log);
+    if (chosen.has("far-region")) {
+      const far = await onStack(
+        kind,
+        databaseUrl,
+        { latencyMs },
+        (stack) => farJourney(stack, database, workload, settings, latencyMs, log),
+      );
+      result.farRegion = far.value;
+      result.serverErrors.push(...far.errors);
+    }
   } finally {
-    await stack.stop();
     await database.close();
     closers.delete(database.close);
   }
-  if (cached) {
-    // After the API has stopped: the baseline has the core to itself, as the API had.
-    const bare = await bareHono(kind, cached.slug, cached.body, settings, log);
-    const { slug, body, run: api } = cached;
-    result.overhead = { slug, bytes: Buffer.byteLength(body), api, bare, ratio: api.rps / bare.rps };
-  }
+  result.serverErrors = result.serverErrors.slice(0, 5);
   return result;
 }
 

@@ -1,8 +1,8 @@
 /**
  * The scenarios of `npm run bench`, each against a running stack: the
  * learner journey (the old platform's test), search at a fixed rate, the
- * cached course page against a bare Hono handler, and writes under
- * concurrency checked against the database.
+ * cached course read (API and page) against a bare Hono handler, and writes
+ * under concurrency checked against the database.
  */
 import type { Database } from "../../db/client.ts";
 import { describeRun, runLoad } from "./generator.ts";
@@ -16,7 +16,7 @@ import {
   unfinishedLessons,
   type WriteTable,
 } from "./learners.ts";
-import type { LoadResult, LoadSpec } from "./load.ts";
+import type { HttpRequest, LoadResult, LoadSpec } from "./load.ts";
 import { OLD_PLATFORM } from "./report.ts";
 import { type ServerKind, type Stack, startStack } from "./stack.ts";
 import { coursePath, coursesPath, type Workload } from "./workload.ts";
@@ -41,6 +41,8 @@ export interface SearchRun {
 
 export interface Overhead {
   slug: string;
+  /** What was requested (absent in results from before the page was measured: the API's course path). */
+  path?: string;
   bytes: number;
   api: LoadResult;
   bare: LoadResult;
@@ -113,6 +115,34 @@ export async function journey(
 /** Multiples of the old platform's 157 req/s the journey is offered, in order (see journeyAtRates). */
 export const JOURNEY_RATE_MULTIPLES = [1, 2, 3, 4, 6, 8, 10] as const;
 
+/** The journey's requests in an open loop at `rps`, warmed up first when `warm`. */
+function journeyAtRate(stack: Stack, load: SignedInLoad, tokens: Pick<LoadSpec, "tokens">, options: {
+  settings: Settings;
+  rps: number;
+  warm: boolean;
+}): Promise<LoadResult> {
+  const { requests } = load;
+  const { settings } = options;
+  const journeyLength = JOURNEY_STEPS.length;
+  return runLoad({
+    origin: stack.origin,
+    serverGroups: stack.groups,
+    ...tokens,
+    ...(options.warm
+      ? { warmup: { requests, journeyLength, seconds: settings.warmupSeconds, connections: settings.users } }
+      : {}),
+    stepNames: [...JOURNEY_STEPS],
+    measure: {
+      seconds: settings.seconds,
+      mode: "rate",
+      rps: options.rps,
+      maxSockets: settings.users,
+      requests,
+      journeyLength,
+    },
+  });
+}
+
 /**
  * Scenario 1, as the old test ran: its 200 users (who paused between pages)
  * offered 157 req/s, and the p99 of 51 ms was measured at that load. Here the
@@ -128,40 +158,46 @@ export async function journeyAtRates(
   log: Log,
 ): Promise<LoadResult[]> {
   const load = await learnerJourneys(database, workload, { learners: settings.learners, journeys: JOURNEYS });
-  const { requests } = load;
   const tokens = await signedIn(stack, load);
   const runs: LoadResult[] = [];
   for (const multiple of JOURNEY_RATE_MULTIPLES) {
     const rps = multiple * OLD_PLATFORM.rps;
-    const run = await runLoad({
-      origin: stack.origin,
-      serverGroups: stack.groups,
-      ...tokens,
-      ...(runs.length === 0
-        ? {
-          warmup: {
-            requests,
-            journeyLength: JOURNEY_STEPS.length,
-            seconds: settings.warmupSeconds,
-            connections: settings.users,
-          },
-        }
-        : {}),
-      stepNames: [...JOURNEY_STEPS],
-      measure: {
-        seconds: settings.seconds,
-        mode: "rate",
-        rps,
-        maxSockets: settings.users,
-        requests,
-        journeyLength: JOURNEY_STEPS.length,
-      },
-    });
+    const run = await journeyAtRate(stack, load, tokens, { settings, rps, warm: runs.length === 0 });
     log(`  ${stack.kind} journey at ${rps} req/s (${multiple}× the old load): ${describeRun(run)}`);
     runs.push(run);
     if (run.latency.p99 > OLD_PLATFORM.p99Ms || run.non2xx > 0 || run.errors > 0) break;
   }
   return runs;
+}
+
+/**
+ * The journey at the old platform's 157 req/s on a stack whose every round trip to Postgres and Upstash is held
+ * `latencyMs` each way: what a learner far from the data's region waits.
+ */
+export async function farJourney(
+  stack: Stack,
+  database: Database,
+  workload: Workload,
+  settings: Settings,
+  latencyMs: number,
+  log: Log,
+): Promise<FarRegion> {
+  const load = await learnerJourneys(database, workload, { learners: settings.learners, journeys: JOURNEYS });
+  const run = await journeyAtRate(stack, load, await signedIn(stack, load), {
+    settings,
+    rps: OLD_PLATFORM.rps,
+    warm: true,
+  });
+  log(
+    `  ${stack.kind} journey at ${OLD_PLATFORM.rps} req/s, ${latencyMs} ms each way to the data: ${describeRun(run)}`,
+  );
+  return { latencyMs, run };
+}
+
+export interface FarRegion {
+  /** Added to every message to and from Postgres and Upstash, each way. */
+  latencyMs: number;
+  run: LoadResult;
 }
 
 /** Scenario 2: search at a fixed rate (open loop), after a gentle warm-up. */
@@ -189,39 +225,62 @@ export async function searchAtRate(
   return { courses, run };
 }
 
-function closedOn(stack: Stack, path: string, settings: Settings): LoadSpec {
+function closedOn(stack: Stack, target: HttpRequest, settings: Settings): LoadSpec {
   return {
     origin: stack.origin,
     serverGroups: stack.groups,
-    warmup: { requests: [path], seconds: settings.warmupSeconds, connections: settings.connections },
+    warmup: { requests: [target], seconds: settings.warmupSeconds, connections: settings.connections },
     measure: {
       seconds: settings.seconds,
       mode: "closed",
       connections: settings.connections,
-      requests: [path],
+      requests: [target],
     },
   };
 }
 
-/** Scenario 3, the API half: one cached course page, anonymous; returns the bytes for the bare half. */
-export async function cachedCourse(stack: Stack, workload: Workload, settings: Settings, log: Log) {
-  const slug = workload.slugs[0]!;
-  const path = coursePath(slug);
-  const response = await fetch(`${stack.origin}${path}`, { headers: { accept: "application/json" } });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  const body = await response.text();
-  const run = await runLoad(closedOn(stack, path, settings));
-  log(`  ${stack.kind} cached course page (${body.length} bytes): ${describeRun(run)}`);
-  return { slug, body, run };
+export interface CachedRead {
+  slug: string;
+  target: HttpRequest;
+  body: string;
+  contentType: string;
+  run: LoadResult;
 }
 
-/** Scenario 3, the baseline: the bare Hono handler on the same runtime, sending the same bytes. */
-export async function bareHono(kind: ServerKind, slug: string, body: string, settings: Settings, log: Log) {
-  const stack = await startStack(kind, { bareBody: body });
+/**
+ * Scenario 3, the app's half: one course, anonymous, from the API (`page` false) or as the site's course page;
+ * returns the bytes for the bare half.
+ */
+export async function cachedCourse(
+  stack: Stack,
+  workload: Workload,
+  settings: Settings,
+  page: boolean,
+  log: Log,
+): Promise<CachedRead> {
+  const slug = workload.slugs[0]!;
+  const target: HttpRequest = page
+    ? { method: "GET", path: `/courses/${encodeURIComponent(slug)}`, accept: "text/html" }
+    : { method: "GET", path: coursePath(slug) };
+  const response = await fetch(`${stack.origin}${target.path}`, {
+    headers: { accept: target.accept ?? "application/json" },
+  });
+  if (!response.ok) throw new Error(`${target.path}: ${response.status} ${await response.text()}`);
+  const body = await response.text();
+  const contentType = response.headers.get("content-type") ?? "application/json";
+  const run = await runLoad(closedOn(stack, target, settings));
+  log(`  ${stack.kind} cached ${page ? "course page" : "course read"} (${body.length} bytes): ${describeRun(run)}`);
+  return { slug, target, body, contentType, run };
+}
+
+/** Scenario 3, the baseline: the bare Hono handler on the same runtime, sending the same bytes for the same path. */
+export async function bareHono(kind: ServerKind, read: CachedRead, settings: Settings, log: Log): Promise<Overhead> {
+  const stack = await startStack(kind, { bareBody: read.body, contentType: read.contentType });
   try {
-    const run = await runLoad(closedOn(stack, coursePath(slug), settings));
-    log(`  ${kind} bare Hono: ${describeRun(run)}`);
-    return run;
+    const bare = await runLoad(closedOn(stack, read.target, settings));
+    log(`  ${kind} bare Hono, ${read.target.path}: ${describeRun(bare)}`);
+    const { slug, target, body, run: api } = read;
+    return { slug, path: target.path, bytes: Buffer.byteLength(body), api, bare, ratio: api.rps / bare.rps };
   } finally {
     await stack.stop();
   }

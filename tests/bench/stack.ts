@@ -1,21 +1,25 @@
 /**
  * The server side of a benchmark run, started and stopped as one: the API
  * (the built Worker in workerd, or the Deno entry) or the bare Hono baseline,
- * the WebSocket bridge its Neon driver reaches Postgres through (via PgBouncer,
- * as Neon's pooled endpoint, when Debian's pgbouncer is installed), and — when a
- * Redis is given — the Upstash REST emulator the production cache and rate
- * limiter talk to. The server is pinned to SERVER_CPU, the load generator to
- * LOAD_CPU; the backing services are not pinned: Postgres, Redis, the bridge
- * (standing in for Neon's WebSocket proxy, which runs on Neon's machines; the
+ * its remote services (remote.ts: the WebSocket bridge its Neon driver reaches
+ * Postgres through, and Neon's HTTP query endpoint where the app has one; via
+ * PgBouncer, as Neon's pooled endpoint, when Debian's pgbouncer is installed),
+ * and — when a Redis is given — the Upstash REST emulator the production cache
+ * and rate limiter talk to. With `network`, every round trip to Postgres and
+ * Upstash passes a relay that counts it and holds it `latencyMs` each way.
+ * The server is pinned to SERVER_CPU, the load generator to LOAD_CPU; the
+ * backing services are not pinned: Postgres, Redis, the remote services
+ * (standing in for Neon's proxies, which run on Neon's machines; the
  * WebSocket framing itself stays in the server, in the driver) and the
  * emulator (standing in for Upstash, a remote service whose CPU a Worker
- * never pays for). The CPU accounting still counts the bridge and the
+ * never pays for). The CPU accounting still counts the remote services and the
  * emulator as the server's (they are the stack's process groups).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { poolerAvailable, startPooler } from "./pooler.ts";
+import type { RemoteAddresses, RemoteCounts } from "./remote.ts";
 import { astroWorkerBuild, bundleWorker, startWorkerd } from "./workerd.ts";
 import { type Child, firstLine, freePort, spawnPinned, waitUntilReady } from "./processes.ts";
 
@@ -37,9 +41,14 @@ const ANSI_ESCAPES = /\u001b\[[0-9;]*m/g;
 
 export type StackOptions =
   /** The API; with a redis:// URL its cache and rate limiter go through the Upstash emulator to that Redis. */
-  | { databaseUrl: string; redisUrl?: string }
-  /** Instead of the API: the bare Hono baseline, answering every course request with these bytes. */
-  | { bareBody: string };
+  | { databaseUrl: string; redisUrl?: string; network?: Network }
+  /** Instead of the API: the bare Hono baseline, answering every GET with these bytes. */
+  | { bareBody: string; contentType: string };
+
+/** Round trips to Postgres and Upstash through counting relays, each held `latencyMs` each way (0: counted only). */
+export interface Network {
+  latencyMs: number;
+}
 
 export interface Stack {
   kind: ServerKind;
@@ -51,15 +60,32 @@ export interface Stack {
   /** Lines with "error" the server printed after `mark` (a length of its output). */
   errorsSince(mark: number): string[];
   outputLength(): number;
+  /** Round trips to the remote services so far (queries and Upstash calls only with `network`). */
+  counts(): Promise<RemoteCounts>;
   stop(): Promise<void>;
 }
 
-async function startBridge(databaseUrl: string): Promise<{ child: Child; proxy: string }> {
-  const { hostname, port } = new URL(databaseUrl);
-  const child = spawnPinned("ws bridge", NODE, ["tests/bench/bridge.ts", hostname, port || "5432"], {
-    cpu: undefined,
-  });
-  return { child, proxy: (await firstLine(child, 10_000)).trim() };
+async function startRemote(
+  databaseUrl: string,
+  upstashUrl: string | undefined,
+  network: Network | undefined,
+): Promise<{ child: Child; addresses: RemoteAddresses }> {
+  const args = ["tests/bench/remote.ts", "--database-url", databaseUrl];
+  if (upstashUrl) args.push("--upstash", upstashUrl);
+  if (network) args.push("--links", "--latency-ms", String(network.latencyMs));
+  const child = spawnPinned("remote services", NODE, args, { cpu: undefined });
+  try {
+    return { child, addresses: JSON.parse(await firstLine(child, 30_000)) as RemoteAddresses };
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+}
+
+async function remoteCounts(control: string): Promise<RemoteCounts> {
+  const response = await fetch(`${control}/counts`, { signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new Error(`remote services' counts: ${response.status}`);
+  return await response.json() as RemoteCounts;
 }
 
 /** The Upstash REST emulator in front of `redisUrl`, answering PING. */
@@ -91,14 +117,16 @@ async function upstashCommand(upstash: { url: string; token: string }, command: 
   return response.json();
 }
 
-function apiVars(databaseUrl: string, proxy: string, origin: string): Record<string, string> {
+function apiVars(databaseUrl: string, remote: RemoteAddresses, origin: string): Record<string, string> {
   return {
     APP_ENV: "development",
     // wrangler.toml's [vars] are production's (Resend, Stripe): replaced as `npm start` does (api/local/worker-vars.ts).
     MAIL_PROVIDER: "outbox",
     PAYMENT_PROVIDER: "local",
     DATABASE_URL: databaseUrl,
-    DATABASE_WS_PROXY: proxy,
+    DATABASE_WS_PROXY: remote.wsProxy,
+    ...(remote.sqlHttpUrl ? { DATABASE_HTTP_PROXY: remote.sqlHttpUrl } : {}),
+    // The origin the load is sent to: the response cache answers only for the site's own host.
     PUBLIC_URL: origin,
     // The global per-IP limit would otherwise answer the load (all from 127.0.0.1) with 429s; it is still checked.
     RATE_LIMIT_PER_MINUTE: "1000000000",
@@ -121,8 +149,8 @@ function startApi(kind: ServerKind, vars: Record<string, string>, port: number, 
 }
 
 /** The bare Hono baseline on the same runtime: a Worker of its own, or the same module under Deno. */
-function startBare(kind: ServerKind, body: string, port: number, scratch: string) {
-  const vars = { BODY_BASE64: Buffer.from(body).toString("base64") };
+function startBare(kind: ServerKind, body: string, contentType: string, port: number, scratch: string) {
+  const vars = { BODY_BASE64: Buffer.from(body).toString("base64"), CONTENT_TYPE: contentType };
   if (kind === "deno") return startDeno(BARE_ENTRY, vars, port);
   return startWorkerd({ ...bundleWorker(BARE_ENTRY, COMPATIBILITY_DATE, scratch), vars }, port, scratch, SERVER_CPU);
 }
@@ -143,8 +171,9 @@ export async function startStack(kind: ServerKind, options: StackOptions): Promi
     const origin = `http://127.0.0.1:${port}`;
     let vars: Record<string, string> = {};
     let server: Child;
+    let control: string | undefined;
     if ("bareBody" in options) {
-      server = await startBare(kind, options.bareBody, port, scratch);
+      server = await startBare(kind, options.bareBody, options.contentType, port, scratch);
     } else {
       let databaseUrl = options.databaseUrl;
       if (poolerAvailable()) {
@@ -152,15 +181,21 @@ export async function startStack(kind: ServerKind, options: StackOptions): Promi
         children.push(pooler.child);
         databaseUrl = pooler.url;
       }
-      const bridge = await startBridge(databaseUrl);
-      children.push(bridge.child);
-      vars = apiVars(databaseUrl, bridge.proxy, origin);
-      if (options.redisUrl) {
-        const upstash = await startUpstash(options.redisUrl);
+      const upstash = options.redisUrl ? await startUpstash(options.redisUrl) : undefined;
+      if (upstash) {
         children.push(upstash.child);
         // Every server starts with an empty cache: what one run cached must not flatter the next.
         await upstashCommand(upstash, ["FLUSHDB"]);
-        Object.assign(vars, { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: upstash.token });
+      }
+      const remote = await startRemote(databaseUrl, upstash?.url, options.network);
+      children.push(remote.child);
+      control = remote.addresses.control;
+      vars = apiVars(databaseUrl, remote.addresses, origin);
+      if (upstash) {
+        Object.assign(vars, {
+          UPSTASH_REDIS_REST_URL: remote.addresses.upstashUrl ?? upstash.url,
+          UPSTASH_REDIS_REST_TOKEN: upstash.token,
+        });
       }
       server = await startApi(kind, vars, port, scratch);
     }
@@ -172,6 +207,8 @@ export async function startStack(kind: ServerKind, options: StackOptions): Promi
       vars,
       groups: children.map((child) => child.process.pid).filter((pid): pid is number => pid !== undefined),
       outputLength: () => server.output().length,
+      counts: () =>
+        control ? remoteCounts(control) : Promise.reject(new Error("the bare baseline has no remote services")),
       errorsSince: (mark) =>
         server.output().slice(mark).replace(ANSI_ESCAPES, "").split("\n").filter((line) => /error/i.test(line)),
       stop,
