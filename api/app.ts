@@ -21,6 +21,22 @@ import { wrapThrownValues } from "./middleware/thrown-values.ts";
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/**
+ * The API answers JSON (and one local checkout page): HSTS, nosniff, framing, referrer and resource policy matter
+ * for it. The rest of Hono's defaults only concern documents in old or rendering browsers (XSS auditor, IE
+ * downloads, Flash policies, DNS prefetch, opener and agent clusters), and every header is paid for again on each
+ * cached answer.
+ */
+const API_SECURITY_HEADERS = {
+  crossOriginResourcePolicy: "cross-origin",
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+} as const;
+
 /** The composition root: the same app serves Workers, Deno and the tests. */
 export function createApp(deps: AppDeps) {
   const api = new Hono<AppEnv>()
@@ -57,7 +73,7 @@ export function createApp(deps: AppDeps) {
     .use(cachePolicy)
     .use(wrapThrownValues)
     .use(requestContext(deps))
-    .use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }))
+    .use(secureHeaders(API_SECURITY_HEADERS))
     .use("/api/*", corsForOrigins(deps.config.corsOrigins))
     .route("/health", healthRoutes)
     .route("/api/v1", api);

@@ -50,13 +50,20 @@ function isShareable(request: Request, response: Response): boolean {
   return /(^|,)\s*public\s*(,|$)/i.test(policy) && response.headers.has("Cache-Tag");
 }
 
+const RATE_LIMIT_HEADERS = ["RateLimit-Policy", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"];
+
 /**
  * The last word on every answer: unless it is a tagged public answer to an
  * anonymous read, nothing may store it. So a route that forgets to choose is
- * private, and a public route asked with credentials answers privately.
+ * private, and a public route asked with credentials answers privately. A
+ * storable answer loses what was about this one request (its rate-limit counts).
  */
 export function enforceCachePolicy(request: Request, response: Response): void {
-  if (isShareable(request, response)) return;
+  if (isShareable(request, response)) {
+    // A stored answer goes to other clients, whose counts these are not.
+    for (const name of RATE_LIMIT_HEADERS) response.headers.delete(name);
+    return;
+  }
   const policy = response.headers.get("Cache-Control");
   if (!policy || !/no-store/i.test(policy)) response.headers.set("Cache-Control", PRIVATE_CACHE);
   response.headers.delete("CDN-Cache-Control");

@@ -71,8 +71,12 @@ describe.each(implementations)("the global limiter's contract: $name", ({ make }
   });
 });
 
+/**
+ * A read from `ip`, with a cookie: its answer is then personal, and carries the client's counts (a public answer,
+ * which caches hand to everyone, does not).
+ */
 const categories = (app: { request(path: string, init: RequestInit): Response | Promise<Response> }, ip: string) =>
-  app.request("/api/v1/categories", { headers: { "CF-Connecting-IP": ip } });
+  app.request("/api/v1/categories", { headers: { "CF-Connecting-IP": ip, Cookie: "session=1" } });
 
 describe("global rate limit, in process (Deno, workerd without the binding, tests)", () => {
   it("allows the limit per address, then answers 429 rate_limited with Retry-After and RateLimit headers", async () => {
