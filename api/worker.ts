@@ -1,7 +1,7 @@
 import { handle } from "@astrojs/cloudflare/handler";
 import { env as bindings } from "cloudflare:workers";
 import type { ExecutionContext } from "hono";
-import type { EmailJob } from "./deps.ts";
+import type { AppDeps, EmailJob } from "./deps.ts";
 import { responseCacheFor, sharedCacheFront } from "./lib/response-cache/serve.ts";
 import type { QueueMessage } from "./notifications/email-consumer.ts";
 import { handleApi, handleEmailBatch, handleScheduled, isolateDeps } from "./worker-api.ts";
@@ -9,6 +9,17 @@ import { handleApi, handleEmailBatch, handleScheduled, isolateDeps } from "./wor
 export { withServices } from "./worker-api.ts";
 
 const API_PATHS = /^\/(api|health)(\/|$)/;
+
+/** The isolate's own front, built once: without Workers Cache every request goes through it. */
+const inProcessFronts = new WeakMap<AppDeps, ReturnType<typeof sharedCacheFront>>();
+
+function frontFor(deps: AppDeps, ctx: ExecutionContext): ReturnType<typeof sharedCacheFront> {
+  const cache = responseCacheFor(ctx, deps.responseCache);
+  if (cache !== deps.responseCache) return sharedCacheFront(cache, deps.config.publicUrl);
+  let front = inProcessFronts.get(deps);
+  if (!front) inProcessFronts.set(deps, front = sharedCacheFront(cache, deps.config.publicUrl));
+  return front;
+}
 
 /**
  * One Worker: the API under /api and /health, every other path rendered or
@@ -29,8 +40,7 @@ export default {
         : handle(forwarded, bindings as never, ctx as never);
     const deps = isolateDeps(bindings);
     if (!deps) return origin(request);
-    const front = sharedCacheFront(responseCacheFor(ctx, deps.responseCache), deps.config.publicUrl);
-    return front.serve(request, origin, (work) => ctx.waitUntil(work));
+    return frontFor(deps, ctx).serve(request, origin, (work) => ctx.waitUntil(work));
   },
   queue(batch: { messages: readonly QueueMessage<EmailJob>[] }, _env: unknown, ctx: ExecutionContext): Promise<void> {
     return handleEmailBatch(batch, bindings, ctx);
