@@ -1,4 +1,11 @@
-import { Pool, type PoolClient } from "@neondatabase/serverless";
+import {
+  Client,
+  type CustomTypesConfig,
+  Pool,
+  type PoolClient,
+  type QueryResult,
+  type QueryResultRow,
+} from "@neondatabase/serverless";
 import { routeWebSocket } from "./neon-routes.ts";
 
 export interface PoolOptions {
@@ -46,4 +53,38 @@ export function openPool(options: PoolOptions): NeonPool {
     },
     end: () => pool.end(),
   };
+}
+
+export interface PreparedQueryConfig {
+  text: string;
+  values: unknown[];
+  /** Rows as arrays of values; unset, as objects by column name. */
+  rowMode?: "array" | undefined;
+  types: CustomTypesConfig;
+}
+
+type QueryCallback<Row extends QueryResultRow> = (error: Error | null, result: QueryResult<Row>) => void;
+const PgQuery = (Client as unknown as { Query: new (config: object) => object }).Query;
+
+/**
+ * pg sends a statement without parameters as a simple Query, which runs every
+ * statement in the text; Neon's HTTP endpoint prepares each query (the
+ * extended protocol), so Postgres refuses a text of several statements before
+ * running any. This query always takes the extended path too.
+ */
+class PreparedQuery extends PgQuery {
+  requiresPreparation(): boolean {
+    return true;
+  }
+}
+
+/** Runs one statement on `client` as Neon's HTTP endpoint runs it: prepared, whatever its parameters. */
+export function queryPrepared<Row extends QueryResultRow>(
+  client: PoolClient,
+  config: PreparedQueryConfig,
+): Promise<QueryResult<Row>> {
+  return new Promise((resolve, reject) => {
+    const callback: QueryCallback<Row> = (error, result) => error ? reject(error) : resolve(result);
+    client.query(new PreparedQuery({ ...config, callback }) as never);
+  });
 }

@@ -1,6 +1,6 @@
 import type { PGlite, Transaction } from "@electric-sql/pglite";
-import { Client, type PoolClient, type QueryResult } from "@neondatabase/serverless";
-import { openPool, type PoolOptions } from "./neon-pool.ts";
+import type { PoolClient } from "@neondatabase/serverless";
+import { openPool, type PoolOptions, queryPrepared } from "./neon-pool.ts";
 
 /** One statement's answer with every value as Postgres sent it: text, or null. */
 export interface RawResult {
@@ -52,29 +52,9 @@ function transactionModes(mode: TransactionMode): string {
 /** Every value as the text Postgres sent: no parsing, as Neon's raw text output. */
 const rawText = { getTypeParser: () => (value: string) => value };
 
-type QueryCallback = (error: Error | null, result: QueryResult<(string | null)[]>) => void;
-const PgQuery = (Client as unknown as { Query: new (config: object) => object }).Query;
-
-/**
- * pg sends a statement without parameters as a simple Query, which runs every
- * statement in the text; Neon's endpoint prepares each query (the extended
- * protocol), so Postgres refuses a text of several statements before running
- * any. This query always takes the extended path too.
- */
-class PreparedQuery extends PgQuery {
-  requiresPreparation(): boolean {
-    return true;
-  }
-}
-
-function runPrepared(client: PoolClient, text: string, values: Params): Promise<RawResult> {
-  return new Promise((resolve, reject) => {
-    const callback: QueryCallback = (error, result) =>
-      error
-        ? reject(error)
-        : resolve({ command: result.command, rowCount: result.rowCount, fields: result.fields, rows: result.rows });
-    client.query(new PreparedQuery({ text, values, rowMode: "array", types: rawText, callback }) as never);
-  });
+async function runPrepared(client: PoolClient, text: string, values: Params): Promise<RawResult> {
+  const result = await queryPrepared<(string | null)[]>(client, { text, values, rowMode: "array", types: rawText });
+  return { command: result.command, rowCount: result.rowCount, fields: result.fields, rows: result.rows };
 }
 
 /** A pool of Neon driver connections to a Postgres, through its WebSocket bridge. */

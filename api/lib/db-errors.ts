@@ -1,3 +1,5 @@
+import { isHttpPathDown } from "../../db/neon-fallback.ts";
+
 const unavailableCodes = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -17,29 +19,21 @@ const unavailableCodes = new Set([
 const unavailableMessages =
   /connection terminated|timeout exceeded when trying to connect|websocket|socket hang up|connection refused|not queryable|server closed the connection|Client has encountered a connection error/i;
 
-/** The HTTP driver's words for a query endpoint that answered with a 5xx: it, or the database behind it, is down. */
-const httpServerError = /^Server error \(HTTP status 5\d\d\)/;
-
 /** Walks the cause chain (Drizzle wraps driver errors) looking for "could not talk to Postgres" rather than "Postgres said no". */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 6; depth++) {
     if (typeof current !== "object") return false;
     // The WebSocket driver rejects with the socket's error event when it cannot connect at all.
     if (typeof Event !== "undefined" && current instanceof Event) return true;
-    const { code, message, cause, severity, sourceError } = current as {
+    if (isHttpPathDown(current)) return true;
+    const { code, message, cause, severity } = current as {
       code?: unknown;
       message?: unknown;
       cause?: unknown;
       severity?: unknown;
-      sourceError?: unknown;
     };
-    // The HTTP driver keeps the failed fetch (refused, reset, timed out) as the source of its "Error connecting to
-    // database"; it sets nothing there when the endpoint answered.
-    if (sourceError !== undefined && current instanceof Error && current.name === "NeonDbError") return true;
     if (typeof code === "string" && unavailableCodes.has(code)) return true;
-    if (typeof message === "string" && severity === undefined) {
-      if (unavailableMessages.test(message) || httpServerError.test(message)) return true;
-    }
+    if (typeof message === "string" && severity === undefined && unavailableMessages.test(message)) return true;
     current = cause;
   }
   return false;
