@@ -3,8 +3,8 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import type { Db } from "./client.ts";
 import { EMBEDDED_DATA_DIR } from "./connect.ts";
 import { migrate } from "./migrate.ts";
+import { startNeonProxies } from "./neon-proxies.ts";
 import { openPglite } from "./pglite.ts";
-import { startWsBridge } from "./ws-bridge.ts";
 
 export interface EmbeddedDatabaseOptions {
   dataDir?: string;
@@ -19,6 +19,8 @@ export interface EmbeddedDatabaseServer {
   databaseUrl: string;
   /** `host:port/v2` of the WebSocket bridge the Neon driver (in workerd) reaches the server through. */
   wsProxy: string;
+  /** The server speaking Neon's HTTP query protocol over that bridge (DATABASE_HTTP_PROXY), for one-shot queries. */
+  httpEndpoint: string;
   /**
    * The same PGlite, in this process. Use it only while no client is connected
    * (seeding before the Worker starts): its queries do not wait for a socket
@@ -30,8 +32,9 @@ export interface EmbeddedDatabaseServer {
 
 /**
  * The zero-setup database: a file-backed PGlite, migrated, served over the
- * Postgres wire protocol on loopback and bridged to WebSockets, so the Worker
- * runs the production driver against it.
+ * Postgres wire protocol on loopback, bridged to WebSockets and served over
+ * Neon's HTTP query protocol, so the Worker runs the production driver's
+ * paths against it: one-shot queries over HTTP, transactions over a WebSocket.
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions = {}): Promise<EmbeddedDatabaseServer> {
   const dataDir = options.dataDir ?? EMBEDDED_DATA_DIR;
@@ -48,15 +51,18 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions = {
     });
     await server.start();
     const { port } = new URL(`tcp://${server.getServerConn()}`);
-    // PGlite is one session behind every socket: clients must take turns (see WsBridgeOptions).
-    const bridge = await startWsBridge({ host: "127.0.0.1", port: Number(port) }, { oneAtATime: true });
+    const databaseUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+    // PGlite is one session behind every socket: clients must take turns (see WsBridgeOptions). So two connections
+    // are plenty for the HTTP query server; a third would only wait for its turn.
+    const proxies = await startNeonProxies(databaseUrl, { oneAtATime: true, maxConnections: 2 });
     const socketServer = server;
     return {
-      databaseUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
-      wsProxy: bridge.proxy,
+      databaseUrl,
+      wsProxy: proxies.wsProxy,
+      httpEndpoint: proxies.httpEndpoint,
       db: database.db,
       close: async () => {
-        await bridge.close();
+        await proxies.close();
         await socketServer.stop();
         await database.close();
       },

@@ -4,9 +4,8 @@ import { dirname } from "node:path";
 import type { Db } from "../../db/client.ts";
 import { EMBEDDED_DATA_DIR } from "../../db/connect.ts";
 import { startEmbeddedDatabase } from "../../db/embedded.ts";
+import { startNeonProxies } from "../../db/neon-proxies.ts";
 import { users } from "../../db/schema/index.ts";
-import { startSqlHttpServer } from "../../db/sql-http-server.ts";
-import { startWsBridge } from "../../db/ws-bridge.ts";
 
 export interface DemoAccount {
   role: string;
@@ -42,19 +41,13 @@ export async function provideDatabase(databaseUrl: string | undefined): Promise<
   const embedded = await startEmbeddedDatabase();
   try {
     const demoAccounts = await seedIfEmpty(embedded.db);
-    // Through the bridge, like the Worker's own connections: PGlite is one session, and the bridge makes its
-    // clients take turns. Two connections are plenty; a third would only wait for its turn.
-    const http = await startSqlHttpServer({ url: embedded.databaseUrl, wsProxy: embedded.wsProxy, maxConnections: 2 });
     return {
       description: `embedded PGlite (${EMBEDDED_DATA_DIR})`,
       databaseUrl: embedded.databaseUrl,
       wsProxy: embedded.wsProxy,
-      httpProxy: http.url,
+      httpProxy: embedded.httpEndpoint,
       demoAccounts,
-      close: async () => {
-        await http.close();
-        await embedded.close();
-      },
+      close: embedded.close,
     };
   } catch (error) {
     await embedded.close();
@@ -75,26 +68,16 @@ async function externalDatabase(databaseUrl: string): Promise<LocalDatabase> {
       close: async () => {},
     };
   }
-  const target = { host: hostname, port: Number(port || 5432) };
-  await assertReachable(target);
-  const bridge = await startWsBridge(target);
-  try {
-    const http = await startSqlHttpServer({ url: databaseUrl, wsProxy: bridge.proxy });
-    return {
-      description,
-      databaseUrl,
-      wsProxy: bridge.proxy,
-      httpProxy: http.url,
-      demoAccounts: undefined,
-      close: async () => {
-        await http.close();
-        await bridge.close();
-      },
-    };
-  } catch (error) {
-    await bridge.close();
-    throw error;
-  }
+  await assertReachable({ host: hostname, port: Number(port || 5432) });
+  const proxies = await startNeonProxies(databaseUrl);
+  return {
+    description,
+    databaseUrl,
+    wsProxy: proxies.wsProxy,
+    httpProxy: proxies.httpEndpoint,
+    demoAccounts: undefined,
+    close: proxies.close,
+  };
 }
 
 /** Fails in seconds on a wrong DATABASE_URL, instead of the Worker reporting "not ready" until the timeout. */

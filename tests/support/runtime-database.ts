@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { inject } from "vitest";
 import { connectNeon, type Db } from "../../db/client.ts";
 import { startEmbeddedDatabase } from "../../db/embedded.ts";
-import { startSqlHttpServer } from "../../db/sql-http-server.ts";
 
 export interface ServerDatabase {
   /** What a server process is configured with: one-shot queries over HTTP, transactions over the WebSocket bridge. */
@@ -15,7 +14,7 @@ export interface ServerDatabase {
 /**
  * A database for a server under test, filled by `prepare` before the server
  * connects: the real-service pass's PostgreSQL, or else a fresh embedded
- * PGlite server in a temporary directory, with an HTTP query server of its own.
+ * PGlite server in a temporary directory, served as `npm start` serves it.
  */
 export async function serverDatabase(prepare: (db: Db) => Promise<void>): Promise<ServerDatabase> {
   const postgres = inject("postgres");
@@ -35,12 +34,13 @@ export async function serverDatabase(prepare: (db: Db) => Promise<void>): Promis
   const dataDir = mkdtempSync(join(tmpdir(), "lectern-runtime-"));
   const embedded = await startEmbeddedDatabase({ dataDir });
   await prepare(embedded.db);
-  // Through the bridge, as `npm start` serves it: PGlite's clients must take turns.
-  const http = await startSqlHttpServer({ url: embedded.databaseUrl, wsProxy: embedded.wsProxy, maxConnections: 2 });
   return {
-    env: { DATABASE_URL: embedded.databaseUrl, DATABASE_WS_PROXY: embedded.wsProxy, DATABASE_HTTP_PROXY: http.url },
+    env: {
+      DATABASE_URL: embedded.databaseUrl,
+      DATABASE_WS_PROXY: embedded.wsProxy,
+      DATABASE_HTTP_PROXY: embedded.httpEndpoint,
+    },
     close: async () => {
-      await http.close();
       await embedded.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

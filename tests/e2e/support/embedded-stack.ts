@@ -28,6 +28,7 @@ export async function startEmbeddedStack(): Promise<EmbeddedStack> {
   writeEnvFile(envFile, {
     DATABASE_URL: database.databaseUrl,
     DATABASE_WS_PROXY: database.wsProxy,
+    DATABASE_HTTP_PROXY: database.httpEndpoint,
     APP_ENV: "development",
     MAIL_PROVIDER: "outbox",
     PAYMENT_PROVIDER: "local",
