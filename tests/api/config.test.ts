@@ -80,6 +80,18 @@ describe("configuration", () => {
     expect(parseConfig(valid).auth.jwtSecret).not.toBe(first);
   });
 
+  it("takes DATABASE_HTTP_PROXY as an http(s) URL and refuses anything else, naming it", () => {
+    expect(parseConfig(valid).databaseHttpProxy).toBeUndefined();
+    for (const url of ["http://127.0.0.1:4444/sql", "https://sql.example.test/sql"]) {
+      expect(parseConfig({ ...valid, DATABASE_HTTP_PROXY: url }).databaseHttpProxy).toBe(url);
+    }
+    for (const bad of ["127.0.0.1:4444/sql", "postgres://app@db.example.test/sql", "ftp://sql.example.test/sql"]) {
+      const error = configError({ ...valid, DATABASE_HTTP_PROXY: bad });
+      expect(error.variables).toEqual(["DATABASE_HTTP_PROXY"]);
+      expect(error.message).toContain("DATABASE_HTTP_PROXY must be an http(s):// URL");
+    }
+  });
+
   it("splits the CORS allow-list", () => {
     expect(parseConfig({ ...valid, CORS_ORIGINS: "https://a.test, https://b.test" }).corsOrigins).toEqual([
       "https://a.test",
