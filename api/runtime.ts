@@ -37,6 +37,7 @@ export function runtimeDeps(config: Config, options: RuntimeOptions): AppDeps {
     url: config.databaseUrl,
     wsProxy: config.databaseWsProxy,
     httpEndpoint: config.databaseHttpProxy,
+    logger,
   };
   const database: DatabaseSource = options.poolPerRequest
     ? { open: () => connectNeon(neonOptions), close: async () => {} }
