@@ -6,6 +6,7 @@ import {
   type QueryResult,
   type QueryResultRow,
 } from "@neondatabase/serverless";
+import { coalesceWebSocketWrites } from "./coalescing-websocket.ts";
 import { routeWebSocket } from "./neon-routes.ts";
 
 export interface PoolOptions {
@@ -27,6 +28,7 @@ export interface NeonPool {
 }
 
 export function openPool(options: PoolOptions): NeonPool {
+  coalesceWebSocketWrites();
   if (options.wsProxy) routeWebSocket(options.url, options.wsProxy);
   const pool = new Pool({
     connectionString: options.url,
