@@ -5,11 +5,12 @@ import { systemClock } from "../../api/lib/clock.ts";
 import { silentLogger } from "../../api/lib/logger.ts";
 import { upstashRateLimiter } from "../../api/lib/ratelimit/upstash.ts";
 import { createRedis } from "../../api/lib/redis.ts";
-import { createTestApp, freshIp, type TestApp } from "../support/app.ts";
+import { createTestApp, type TestApp } from "../support/app.ts";
 import { createPublished } from "../support/catalog.ts";
 import { PASSWORD, post, signUp } from "../support/identity.ts";
 import { startUpstashEmulator } from "../support/servers.ts";
 import { privateRedis } from "./private-servers.ts";
+import { catalogReadLoad } from "./read-load.ts";
 
 /**
  * Redis stops in the middle of traffic: reads go on from Postgres (through
@@ -47,20 +48,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function load(seconds: number) {
-  const ip = freshIp();
-  const statuses: number[] = [];
-  const until = Date.now() + seconds * 1000;
-  while (Date.now() < until) {
-    const batch = await Promise.all(
-      [`/api/v1/courses/${slug}`, "/api/v1/courses?limit=5", "/api/v1/categories"].map((path) =>
-        t.app.request(path, { headers: { "CF-Connecting-IP": ip } })
-      ),
-    );
-    statuses.push(...batch.map((response) => response.status));
-  }
-  return statuses;
-}
+const load = (seconds: number) => catalogReadLoad(t, slug, seconds);
 
 describe("Redis down under load", () => {
   it("keeps serving, fails the right limits open and closed, and recovers by itself", async () => {

@@ -7,11 +7,12 @@ import type { Logger, LogLevel } from "../../api/lib/logger.ts";
 import { connectNeon, type Database } from "../../db/client.ts";
 import { migrate } from "../../db/migrate.ts";
 import { startWsBridge, type WsBridge } from "../../db/ws-bridge.ts";
-import { createTestApp, freshIp, type TestApp } from "../support/app.ts";
+import { createTestApp, type TestApp } from "../support/app.ts";
 import { call, createPublished, json } from "../support/catalog.ts";
 import { type SignedIn, signUp } from "../support/identity.ts";
 import { exited, freePort } from "../support/servers.ts";
 import { privatePostgres } from "./private-servers.ts";
+import { catalogReadLoad } from "./read-load.ts";
 
 /**
  * The HTTP query server is killed in the middle of traffic: catalog reads and
@@ -88,21 +89,7 @@ afterAll(async () => {
   postgres?.destroy();
 });
 
-/** Catalog reads from one client, as fast as they are answered, for `seconds`; the statuses. */
-async function readLoad(seconds: number): Promise<number[]> {
-  const ip = freshIp();
-  const statuses: number[] = [];
-  const until = Date.now() + seconds * 1000;
-  while (Date.now() < until) {
-    const batch = await Promise.all(
-      [`/api/v1/courses/${slug}`, "/api/v1/courses?limit=5", "/api/v1/categories"].map((path) =>
-        t.app.request(path, { headers: { "CF-Connecting-IP": ip } })
-      ),
-    );
-    statuses.push(...batch.map((response) => response.status));
-  }
-  return statuses;
-}
+const readLoad = (seconds: number) => catalogReadLoad(t, slug, seconds);
 
 /** A one-shot write (the name) and a transaction (an enrollment). */
 async function writes(name: string, courseId: string) {
