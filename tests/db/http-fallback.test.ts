@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { FullQueryResults } from "@neondatabase/serverless";
 import { eq, getTableColumns, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { isDatabaseUnavailable, postgresCode } from "../../api/lib/db-errors.ts";
 import type { Logger, LogLevel } from "../../api/lib/logger.ts";
 import { connectNeon, type Database, type Db } from "../../db/client.ts";
-import { startEmbeddedDatabase } from "../../db/embedded.ts";
+import { temporaryEmbeddedDatabase } from "../support/runtime-database.ts";
 import { users } from "../../db/schema/index.ts";
 import { type SqlHttpServer, startSqlHttpServer } from "../../db/sql-http-server.ts";
 import { insertUser } from "../support/factories.ts";
@@ -53,16 +50,8 @@ interface Backend {
 const backends: { name: string; start(): Promise<Backend> }[] = [{
   name: "PGlite's socket server, through the WebSocket bridge",
   start: async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "lectern-fallback-"));
-    const embedded = await startEmbeddedDatabase({ dataDir });
-    return {
-      url: embedded.databaseUrl,
-      wsProxy: embedded.wsProxy,
-      close: async () => {
-        await embedded.close();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
+    const embedded = await temporaryEmbeddedDatabase("lectern-fallback-");
+    return { url: embedded.databaseUrl, wsProxy: embedded.wsProxy, close: () => embedded.close() };
   },
 }];
 const postgres = inject("postgres");

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { neon, type NeonQueryFunction } from "@neondatabase/serverless";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -8,7 +5,7 @@ import { isDatabaseUnavailable } from "../../api/lib/db-errors.ts";
 import { silentLogger } from "../../api/lib/logger.ts";
 import { connectNeon, type Executor } from "../../db/client.ts";
 import { users } from "../../db/schema/index.ts";
-import { startEmbeddedDatabase } from "../../db/embedded.ts";
+import { temporaryEmbeddedDatabase } from "../support/runtime-database.ts";
 import { routeHttp } from "../../db/neon-routes.ts";
 import { type EmbeddedDatabase, openPglite } from "../../db/pglite.ts";
 import { type SqlHttpServer, startSqlHttpServer } from "../../db/sql-http-server.ts";
@@ -53,8 +50,7 @@ const backends: { name: string; bridged: boolean; start(): Promise<Served> }[] =
     name: "PGlite's socket server, through the WebSocket bridge",
     bridged: true,
     start: async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), "lectern-sql-http-"));
-      const embedded = await startEmbeddedDatabase({ dataDir });
+      const embedded = await temporaryEmbeddedDatabase("lectern-sql-http-");
       const server = await startSqlHttpServer({ url: embedded.databaseUrl, wsProxy: embedded.wsProxy });
       return {
         url: embedded.databaseUrl,
@@ -63,7 +59,6 @@ const backends: { name: string; bridged: boolean; start(): Promise<Served> }[] =
         close: async () => {
           await server.close();
           await embedded.close();
-          rmSync(dataDir, { recursive: true, force: true });
         },
       };
     },

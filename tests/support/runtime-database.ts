@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { connectNeon, type Db } from "../../db/client.ts";
-import { startEmbeddedDatabase } from "../../db/embedded.ts";
+import { type EmbeddedDatabaseServer, startEmbeddedDatabase } from "../../db/embedded.ts";
 
 export interface ServerDatabase {
   /** What a server process is configured with: one-shot queries over HTTP, transactions over the WebSocket bridge. */
@@ -31,8 +31,7 @@ export async function serverDatabase(prepare: (db: Db) => Promise<void>): Promis
       close: async () => {},
     };
   }
-  const dataDir = mkdtempSync(join(tmpdir(), "lectern-runtime-"));
-  const embedded = await startEmbeddedDatabase({ dataDir });
+  const embedded = await temporaryEmbeddedDatabase("lectern-runtime-");
   await prepare(embedded.db);
   return {
     env: {
@@ -40,6 +39,16 @@ export async function serverDatabase(prepare: (db: Db) => Promise<void>): Promis
       DATABASE_WS_PROXY: embedded.wsProxy,
       DATABASE_HTTP_PROXY: embedded.httpEndpoint,
     },
+    close: () => embedded.close(),
+  };
+}
+
+/** The embedded database server (bridge and HTTP query server included) in a fresh directory that `close` removes. */
+export async function temporaryEmbeddedDatabase(prefix: string): Promise<EmbeddedDatabaseServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const embedded = await startEmbeddedDatabase({ dataDir });
+  return {
+    ...embedded,
     close: async () => {
       await embedded.close();
       rmSync(dataDir, { recursive: true, force: true });
