@@ -8,7 +8,7 @@ import { signAccessToken } from "../../api/identity/access-token.ts";
 import { signingKeys } from "../../api/identity/sessions.ts";
 import { parseConfig } from "../../api/env.ts";
 import { type ServerDatabase, serverDatabase } from "../support/runtime-database.ts";
-import { insertCategory, insertCourse, insertLesson, insertUser } from "../support/factories.ts";
+import { insertCategory, insertPublishedCourse, insertUser } from "../support/factories.ts";
 import type { RunningServer } from "../support/servers.ts";
 import { startDeno } from "./deno-server.ts";
 import { requireFreshBuild, startWorkerd } from "./workerd-server.ts";
@@ -29,14 +29,7 @@ beforeAll(async () => {
     const category = await insertCategory(db);
     teacherId = teacher.id;
     for (const runtime of ["workerd", "deno"] as const) {
-      const course = await insertCourse(db, {
-        teacherId: teacher.id,
-        categoryId: category.id,
-        status: "published",
-        publishedAt: new Date(),
-      });
-      await insertLesson(db, course.id);
-      courses[runtime] = course;
+      courses[runtime] = await insertPublishedCourse(db, { teacherId: teacher.id, categoryId: category.id });
     }
   });
   [workerd, deno] = await Promise.all([startWorkerd(database, { JWT_SECRET }), startDeno(database, { JWT_SECRET })]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { slugKey } from "../../api/catalog/cache.ts";
 import { testRedis } from "../support/app.ts";
-import { insertCategory, insertCourse, insertLesson, insertUser } from "../support/factories.ts";
+import { insertCategory, insertPublishedCourse, insertUser } from "../support/factories.ts";
 import { type ServerDatabase, serverDatabase } from "../support/runtime-database.ts";
 import type { RunningServer } from "../support/servers.ts";
 import { requireFreshBuild, startWorkerd } from "./workerd-server.ts";
@@ -21,14 +21,7 @@ describe.runIf(redis)("the in-isolate cache tier in workerd", () => {
     database = await serverDatabase(async (db) => {
       const teacher = await insertUser(db, { role: "teacher" });
       const category = await insertCategory(db);
-      const course = await insertCourse(db, {
-        teacherId: teacher.id,
-        categoryId: category.id,
-        status: "published",
-        publishedAt: new Date(),
-      });
-      await insertLesson(db, course.id);
-      slug = course.slug;
+      slug = (await insertPublishedCourse(db, { teacherId: teacher.id, categoryId: category.id })).slug;
     });
     server = await startWorkerd(database, {
       UPSTASH_REDIS_REST_URL: redis!.url,

@@ -41,3 +41,13 @@ export async function insertLesson(db: Db, courseId: string) {
     .returning();
   return lesson!;
 }
+
+/** A published course with one lesson, as the public pages and reads find it. */
+export async function insertPublishedCourse(
+  db: Db,
+  values: Pick<typeof courses.$inferInsert, "teacherId" | "categoryId">,
+) {
+  const course = await insertCourse(db, { ...values, status: "published", publishedAt: new Date() });
+  await insertLesson(db, course.id);
+  return course;
+}
