@@ -50,6 +50,7 @@ function isShareable(request: Request, response: Response): boolean {
   return /(^|,)\s*public\s*(,|$)/i.test(policy) && response.headers.has("Cache-Tag");
 }
 
+const SHARED_CACHE_HEADERS = ["CDN-Cache-Control", "Cloudflare-CDN-Cache-Control", "Cache-Tag"];
 const RATE_LIMIT_HEADERS = ["RateLimit-Policy", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"];
 
 /**
@@ -64,8 +65,12 @@ export function enforceCachePolicy(request: Request, response: Response): void {
     for (const name of RATE_LIMIT_HEADERS) response.headers.delete(name);
     return;
   }
-  const policy = response.headers.get("Cache-Control");
-  if (!policy || !/no-store/i.test(policy)) response.headers.set("Cache-Control", PRIVATE_CACHE);
-  response.headers.delete("CDN-Cache-Control");
-  response.headers.delete("Cache-Tag");
+  keepPrivate(response.headers);
+}
+
+/** Takes every shared-cache directive off an answer: private, no-store (a stricter no-store stays), no tags. */
+export function keepPrivate(headers: Headers): void {
+  const policy = headers.get("Cache-Control");
+  if (!policy || !/no-store/i.test(policy)) headers.set("Cache-Control", PRIVATE_CACHE);
+  for (const name of SHARED_CACHE_HEADERS) headers.delete(name);
 }

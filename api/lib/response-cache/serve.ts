@@ -1,4 +1,4 @@
-import { PRIVATE_CACHE } from "../http-cache.ts";
+import { keepPrivate } from "../http-cache.ts";
 import type { Logger } from "../logger.ts";
 import { withTimeout } from "../timeout.ts";
 import { withHeaders } from "./http.ts";
@@ -41,12 +41,7 @@ export function sharedCacheFront(cache: ResponseCache, publicUrl: string) {
       background?: (work: Promise<unknown>) => void,
     ): Promise<Response> {
       if (hostOf(request.url) === siteHost) return cache.serve(request, origin, background);
-      return withHeaders(await origin(request), (headers) => {
-        headers.set("Cache-Control", PRIVATE_CACHE);
-        headers.delete("CDN-Cache-Control");
-        headers.delete("Cloudflare-CDN-Cache-Control");
-        headers.delete("Cache-Tag");
-      });
+      return withHeaders(await origin(request), keepPrivate);
     },
   };
 }
