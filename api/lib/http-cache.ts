@@ -12,8 +12,8 @@ import type { Context } from "hono";
  * The stale window goes in `CDN-Cache-Control`, which only shared caches read
  * (RFC 9213): in `Cache-Control` browsers would serve stale pages too.
  */
-export const PUBLIC_CACHE = "public, max-age=0, s-maxage=300";
-export const CDN_CACHE = "max-age=300, stale-while-revalidate=600";
+const PUBLIC_CACHE = "public, max-age=0, s-maxage=300";
+const CDN_CACHE = "max-age=300, stale-while-revalidate=600";
 /** Anything about one person, any write, any error: never stored anywhere. */
 export const PRIVATE_CACHE = "private, no-store";
 

@@ -14,7 +14,7 @@ export interface Freshness {
 }
 
 /** Directive names (lower case) and their values, unquoted; "" for a directive without one. First occurrence wins. */
-export function parseDirectives(field: string): Map<string, string> {
+function parseDirectives(field: string): Map<string, string> {
   const directives = new Map<string, string>();
   for (const match of field.matchAll(/([^\s=,]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^\s,]*))?/g)) {
     const name = match[1]!.toLowerCase();
