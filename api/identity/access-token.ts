@@ -20,6 +20,8 @@ export interface SigningKeys {
 }
 
 const ALGORITHM = "HS256";
+/** Between the isolates that sign and verify, clocks may disagree by this much. */
+const CLOCK_SKEW_SECONDS = 5;
 const encoder = new TextEncoder();
 
 async function keyId(secret: string): Promise<string> {
@@ -45,6 +47,9 @@ const unauthorized = (detail: string) =>
 /**
  * Only HS256 is accepted (no `none`, no algorithm confusion); issuer, audience
  * and expiry are required; the key is chosen by `kid` among current and previous.
+ * A token may live no longer than the configured lifetime, whatever its `exp`
+ * says: one minted with the real key (a leaked key, a bug, an old build with a
+ * longer TTL) cannot outlive the policy, and one issued "in the future" is refused.
  */
 export async function verifyAccessToken(keys: SigningKeys, token: string, now: Date): Promise<AccessClaims> {
   const secrets = [keys.current, keys.previous].filter((secret): secret is string => Boolean(secret));
@@ -62,9 +67,14 @@ export async function verifyAccessToken(keys: SigningKeys, token: string, now: D
         issuer: keys.issuer,
         audience: keys.audience,
         requiredClaims: ["sub", "exp", "iat"],
+        maxTokenAge: keys.ttlSeconds,
+        clockTolerance: CLOCK_SKEW_SECONDS,
         currentDate: now,
       },
     );
+    if (payload.exp! - payload.iat! > keys.ttlSeconds) {
+      throw unauthorized("The access token outlives the maximum lifetime.");
+    }
     const role = payload.role;
     if (typeof payload.sub !== "string" || (role !== "student" && role !== "teacher" && role !== "admin")) {
       throw unauthorized("The access token is malformed.");

@@ -238,7 +238,15 @@ describe("access tokens", () => {
   const me = (token: string) => t.app.request("/api/v1/me", { headers: { Authorization: `Bearer ${token}` } });
 
   async function forged(
-    options: { alg?: string; secret?: Uint8Array; aud?: string; iss?: string; exp?: number; kid?: string } = {},
+    options: {
+      alg?: string;
+      secret?: Uint8Array;
+      aud?: string;
+      iss?: string;
+      iat?: number;
+      exp?: number;
+      kid?: string;
+    } = {},
     sub: string = crypto.randomUUID(),
   ) {
     const user = await signUp(t);
@@ -249,7 +257,7 @@ describe("access tokens", () => {
       .setSubject(sub === "self" ? user.id : sub)
       .setIssuer(options.iss ?? config.publicUrl)
       .setAudience(options.aud ?? "lectern-api")
-      .setIssuedAt(now - 60)
+      .setIssuedAt(options.iat ?? now - 60)
       .setExpirationTime(options.exp ?? now + 600)
       .sign(options.secret ?? key);
   }
@@ -265,6 +273,19 @@ describe("access tokens", () => {
     ["an expired exp", { exp: Math.floor(Date.now() / 1000) - 10 }],
     ["HS512 instead of HS256", { alg: "HS512" }],
     ["an unknown kid", { kid: "not-a-key" }],
+    ["a ten-year lifetime", { exp: Math.floor(Date.now() / 1000) + 10 * 365 * 86_400 }],
+    ["a lifetime one second over the maximum", {
+      iat: Math.floor(Date.now() / 1000),
+      exp: Math.floor(Date.now() / 1000) + 901,
+    }],
+    ["an iat in the future", {
+      iat: Math.floor(Date.now() / 1000) + 3600,
+      exp: Math.floor(Date.now() / 1000) + 3600 + 600,
+    }],
+    ["an iat older than the maximum lifetime", {
+      iat: Math.floor(Date.now() / 1000) - 1000,
+      exp: Math.floor(Date.now() / 1000) + 60,
+    }],
   ])("rejects a token with %s", async (_, options) => {
     const response = await me(await forged(options, "self"));
     expect(response.status).toBe(401);
