@@ -6,9 +6,12 @@ import { invalidateCourse } from "../catalog/cache.ts";
 import { canManage } from "../catalog/reading.ts";
 import type { Deps } from "../deps.ts";
 import type { AccessClaims } from "../identity/access-token.ts";
-import { decodeCursor, type Page, type pageQuery, toPage } from "../lib/cursor.ts";
+import { limiterUnavailable } from "../identity/accounts.ts";
+import { decodeCursor, type Page, type pageQuery, timeAndIdCursor, toPage } from "../lib/cursor.ts";
 import { AppError } from "../lib/errors.ts";
 import { isId } from "../lib/ids.ts";
+import type { RateLimitRule } from "../lib/ratelimit/ratelimit.ts";
+import { rateLimitHeaders } from "../middleware/rate-limit.ts";
 import { notify } from "../notifications/events.ts";
 import { activeEnrollment } from "./enrollment.ts";
 
@@ -55,14 +58,57 @@ async function refreshRating(tx: Executor, courseId: string): Promise<void> {
 }
 
 /** Locks the course row: reviews of one course change its counters one at a time, so they never drift. */
+async function lockCourse(tx: Executor, courseId: string) {
+  const [course] = await tx.select().from(courses).where(eq(courses.id, courseId)).for("update");
+  return course;
+}
+
 async function lockPublishedCourse(tx: Executor, courseId: string) {
   if (!isId(courseId)) throw AppError.notFound("course");
-  const [course] = await tx.select().from(courses).where(eq(courses.id, courseId)).for("update");
+  const course = await lockCourse(tx, courseId);
   if (!course || course.status !== "published") throw AppError.notFound("course");
   return course;
 }
 
-/** Creates or replaces the caller's review: enrolled learners only, never the course's own teacher. */
+/** Accounts younger than this are new: a throwaway account is new, so it can post only a few reviews a day. */
+export const NEW_ACCOUNT_DAYS = 7;
+export const NEW_ACCOUNT_REVIEW_RULE: RateLimitRule = { name: "new-account-reviews", limit: 3, windowSeconds: 86_400 };
+const DAY_MS = 86_400_000;
+
+/**
+ * Counts a new review by a new account; fails closed like every account-level
+ * counter (503 when the limiter cannot count). Rewriting one's review adds no
+ * voice, so only new reviews are counted.
+ */
+async function limitNewAccountReviews(
+  deps: Pick<Deps, "limiter" | "logger">,
+  author: { id: string; createdAt: Date },
+  now: Date,
+): Promise<void> {
+  if (now.getTime() - author.createdAt.getTime() >= NEW_ACCOUNT_DAYS * DAY_MS) return;
+  const rule = NEW_ACCOUNT_REVIEW_RULE;
+  const decision = await deps.limiter.hit(rule, author.id).catch((error) => {
+    throw limiterUnavailable(deps, rule, error);
+  });
+  if (decision.allowed) return;
+  const retryAfter = Math.max(1, Math.ceil((decision.resetAt - now.getTime()) / 1000));
+  throw new AppError(
+    429,
+    "rate_limited",
+    `Accounts younger than ${NEW_ACCOUNT_DAYS} days may post ${rule.limit} reviews a day; try again later.`,
+    {
+      headers: {
+        ...rateLimitHeaders({ allowed: false, remaining: 0, resetSeconds: retryAfter }, rule),
+        "Retry-After": String(retryAfter),
+      },
+    },
+  );
+}
+
+/**
+ * Creates or replaces the caller's review: enrolled learners only, never the
+ * course's own teacher (a verified email is the route's to require).
+ */
 export async function putReview(
   deps: Deps,
   author: AccessClaims,
@@ -80,6 +126,9 @@ export async function putReview(
     const [existing] = await tx.select({ id: reviews.id }).from(reviews).where(
       and(eq(reviews.userId, author.userId), eq(reviews.courseId, course.id)),
     );
+    const [authorRow] = await tx.select({ id: users.id, name: users.name, createdAt: users.createdAt }).from(users)
+      .where(eq(users.id, author.userId));
+    if (!existing) await limitNewAccountReviews(deps, authorRow!, now);
     const [saved] = await tx
       .insert(reviews)
       .values({
@@ -96,7 +145,6 @@ export async function putReview(
       })
       .returning();
     await refreshRating(tx, course.id);
-    const [authorRow] = await tx.select({ name: users.name }).from(users).where(eq(users.id, author.userId));
     const emailIds = existing ? [] : await notify(tx, deps.config.publicUrl, {
       kind: "review_received",
       teacherId: course.teacherId,
@@ -126,6 +174,22 @@ export async function deleteReview(deps: Deps, author: AccessClaims, courseId: s
   await invalidateCourse(deps, course);
 }
 
+/**
+ * Takes back a learner's review when they lose the course (their purchase is
+ * refunded): a rating speaks for learners who kept it. In the caller's
+ * transaction, recounting the rating there; the course row is locked first, as
+ * for every review write. The caller purges the course's public answers after
+ * commit.
+ */
+export async function withdrawReview(tx: Executor, userId: string, courseId: string): Promise<void> {
+  await lockCourse(tx, courseId);
+  const [withdrawn] = await tx
+    .delete(reviews)
+    .where(and(eq(reviews.userId, userId), eq(reviews.courseId, courseId)))
+    .returning({ id: reviews.id });
+  if (withdrawn) await refreshRating(tx, courseId);
+}
+
 /** A course's status and owner, or 404 when the viewer may not see it (drafts: owner and admins only). */
 async function visibleCourse(db: Executor, courseId: string, viewer: AccessClaims | undefined) {
   if (!isId(courseId)) throw AppError.notFound("course");
@@ -151,8 +215,6 @@ export async function getOwnReview(
   return row ? toView(row) : null;
 }
 
-const cursorShape = z.tuple([z.iso.datetime(), z.uuid()]);
-
 /** Public, newest first; a draft's reviews only to those who may see the draft. */
 export async function listReviews(
   { db }: Pick<Deps, "db">,
@@ -170,7 +232,7 @@ export async function reviewsOf(
   courseId: string,
   page: z.infer<typeof pageQuery>,
 ): Promise<Page<ReviewView>> {
-  const position = page.cursor ? decodeCursor(page.cursor, cursorShape) : undefined;
+  const position = page.cursor ? decodeCursor(page.cursor, timeAndIdCursor) : undefined;
   const rows = await db
     .select(reviewColumns)
     .from(reviews)

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { type OptionalAuthEnv, optionalUser, requireUser } from "../identity/middleware.ts";
+import { type OptionalAuthEnv, optionalUser, requireUser, requireVerifiedEmail } from "../identity/middleware.ts";
 import { pageQuery } from "../lib/cursor.ts";
 import { cacheTag, sharePublicAnswer } from "../lib/http-cache.ts";
 import { validate } from "../lib/validation.ts";
@@ -36,7 +36,7 @@ export const learningRoutes = new Hono<OptionalAuthEnv>()
     c.header("Cache-Control", "private, no-store");
     return c.json({ review: await getOwnReview(c.var.deps, c.var.user, c.req.param("id")) });
   })
-  .put("/courses/:id/reviews/mine", requireUser, validate("json", reviewBody), async (c) => {
+  .put("/courses/:id/reviews/mine", requireUser, requireVerifiedEmail, validate("json", reviewBody), async (c) => {
     return c.json(await putReview(c.var.deps, c.var.user, c.req.param("id"), c.req.valid("json")));
   })
   .delete("/courses/:id/reviews/mine", requireUser, async (c) => {

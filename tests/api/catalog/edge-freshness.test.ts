@@ -19,7 +19,10 @@ let learner: SignedIn;
 beforeAll(async () => {
   t = await createTestApp();
   front = sharedCacheFront(t.deps.responseCache, t.deps.config.publicUrl);
-  [teacher, learner] = await Promise.all([signUp(t, { role: "teacher", verified: true }), signUp(t)]);
+  [teacher, learner] = await Promise.all([
+    signUp(t, { role: "teacher", verified: true }),
+    signUp(t, { verified: true }),
+  ]);
 });
 
 /** A request as a visitor's browser sends it to the site's own host, through the cache. */

@@ -1,9 +1,11 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { notifications } from "../../../db/schema/index.ts";
-import { createTestApp, type TestApp } from "../../support/app.ts";
+import { notifications, payments, reviews, users } from "../../../db/schema/index.ts";
+import { NEW_ACCOUNT_DAYS, NEW_ACCOUNT_REVIEW_RULE } from "../../../api/learning/reviews.ts";
+import { createTestApp, type TestApp, testConfig } from "../../support/app.ts";
 import { call, createPublished, json } from "../../support/catalog.ts";
 import { type SignedIn, signUp } from "../../support/identity.ts";
+import { buy, deliver, stripeDelivery } from "../../support/payments.ts";
 
 let t: TestApp;
 let teacher: SignedIn;
@@ -13,8 +15,36 @@ beforeAll(async () => {
   teacher = await signUp(t, { role: "teacher", verified: true });
 });
 
+const localWebhookSecret = testConfig().payments.localWebhookSecret;
+
+/** Refund at the buyer's request, through the API. */
+async function refundOnRequest(buyer: SignedIn, paymentId: string) {
+  await json(await call(t, "POST", `/payments/${paymentId}/refund`, buyer), 200);
+}
+
+/** Refund issued at the provider, reaching the app as its signed webhook. */
+async function refundAtProvider(_buyer: SignedIn, paymentId: string) {
+  const [payment] = await t.db.select().from(payments).where(eq(payments.id, paymentId));
+  const event = {
+    id: `evt_${crypto.randomUUID()}`,
+    type: "charge.refunded",
+    object: {
+      id: `ch_${crypto.randomUUID()}`,
+      object: "charge",
+      refunded: true,
+      payment_intent: payment!.providerPaymentId,
+    },
+  };
+  await json(await deliver(t, "local", await stripeDelivery(localWebhookSecret, event)), 200);
+}
+
+async function ratingOf(courseId: string) {
+  const { avgRating, reviewsCount } = await json(await call(t, "GET", `/courses/${courseId}`), 200);
+  return { avgRating, reviewsCount };
+}
+
 async function enrolledLearners(courseId: string, count: number) {
-  const learners = await Promise.all(Array.from({ length: count }, () => signUp(t)));
+  const learners = await Promise.all(Array.from({ length: count }, () => signUp(t, { verified: true })));
   for (const learner of learners) await json(await call(t, "POST", `/courses/${courseId}/enroll`, learner), 201);
   return learners;
 }
@@ -79,7 +109,7 @@ describe("reviews", () => {
 
   it("admits enrolled learners only, never the course's own teacher", async () => {
     const course = await createPublished(t, teacher);
-    const outsider = await signUp(t);
+    const outsider = await signUp(t, { verified: true });
     expect((await json(await call(t, "PUT", `/courses/${course.id}/reviews/mine`, outsider, { rating: 5 }), 403)).code)
       .toBe("not_enrolled");
     expect((await json(await call(t, "PUT", `/courses/${course.id}/reviews/mine`, teacher, { rating: 5 }), 403)).code)
@@ -167,5 +197,79 @@ describe("reviews", () => {
     expect(await json(await call(t, "GET", `/courses/${course.id}/reviews/mine`, teacher), 200)).toEqual({
       review: null,
     });
+  });
+
+  it("refuses to create or update a review until the email is verified (403 email_not_verified)", async () => {
+    const course = await createPublished(t, teacher);
+    const [verified] = await enrolledLearners(course.id, 1);
+    await json(await call(t, "PUT", `/courses/${course.id}/reviews/mine`, verified, { rating: 5 }), 200);
+    const throwaway = await signUp(t);
+    await json(await call(t, "POST", `/courses/${course.id}/enroll`, throwaway), 201);
+
+    const refused = await call(t, "PUT", `/courses/${course.id}/reviews/mine`, throwaway, { rating: 1 });
+    expect(refused.headers.get("Content-Type")).toContain("application/problem+json");
+    expect((await json(refused, 403)).code).toBe("email_not_verified");
+    // A review written before the rule cannot be rewritten either.
+    await t.db.insert(reviews).values({ userId: throwaway.id, courseId: course.id, rating: 5 });
+    expect((await json(await call(t, "PUT", `/courses/${course.id}/reviews/mine`, throwaway, { rating: 1 }), 403)).code)
+      .toBe("email_not_verified");
+    const [kept] = await t.db.select().from(reviews).where(eq(reviews.userId, throwaway.id));
+    expect(kept!.rating).toBe(5);
+    await t.db.delete(reviews).where(eq(reviews.userId, throwaway.id));
+
+    expect(await ratingOf(course.id)).toEqual({ avgRating: 5, reviewsCount: 1 });
+  });
+
+  it.each([["on the buyer's request", refundOnRequest], ["at the provider", refundAtProvider]])(
+    "withdraws a buyer's review when the purchase is refunded %s, recomputing the rating",
+    async (_how, refund) => {
+      const course = await createPublished(t, teacher, { priceCents: 2900 });
+      const [keeper, refunder] = await Promise.all([signUp(t, { verified: true }), signUp(t, { verified: true })]);
+      await buy(t, keeper!, course.id);
+      const refunded = await buy(t, refunder!, course.id);
+      await json(await call(t, "PUT", `/courses/${course.id}/reviews/mine`, keeper, { rating: 4 }), 200);
+      await json(await call(t, "PUT", `/courses/${course.id}/reviews/mine`, refunder, { rating: 1 }), 200);
+      // Read once so the public answer is cached: the refund must purge it.
+      expect(await ratingOf(course.id)).toEqual({ avgRating: 2.5, reviewsCount: 2 });
+
+      await refund(refunder!, refunded);
+
+      expect(await ratingOf(course.id)).toEqual({ avgRating: 4, reviewsCount: 1 });
+      const listed = await json(await call(t, "GET", `/courses/${course.id}/reviews`), 200);
+      expect(listed.items.map((review: { author: { id: string } }) => review.author.id)).toEqual([keeper!.id]);
+      expect(await json(await call(t, "GET", `/courses/${course.id}/reviews/mine`, refunder), 200)).toEqual({
+        review: null,
+      });
+      expect(
+        (await json(await call(t, "PUT", `/courses/${course.id}/reviews/mine`, refunder, { rating: 1 }), 403)).code,
+      )
+        .toBe("not_enrolled");
+    },
+  );
+
+  it("lets a new account post only a few reviews a day (429 rate_limited with Retry-After)", async () => {
+    const limit = NEW_ACCOUNT_REVIEW_RULE.limit;
+    const courses = await Promise.all(Array.from({ length: limit + 1 }, () => createPublished(t, teacher)));
+    const [newcomer, regular] = await Promise.all([signUp(t, { verified: true }), signUp(t, { verified: true })]);
+    const settled = new Date(Date.now() - (NEW_ACCOUNT_DAYS + 1) * 86_400_000);
+    await t.db.update(users).set({ createdAt: settled }).where(eq(users.id, regular!.id));
+    for (const learner of [newcomer, regular]) {
+      for (const course of courses) await json(await call(t, "POST", `/courses/${course.id}/enroll`, learner), 201);
+    }
+
+    for (const course of courses.slice(0, limit)) {
+      await json(await call(t, "PUT", `/courses/${course.id}/reviews/mine`, newcomer, { rating: 1 }), 200);
+    }
+    const last = courses[limit]!;
+    const refused = await call(t, "PUT", `/courses/${last.id}/reviews/mine`, newcomer, { rating: 1 });
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect((await json(refused, 429)).code).toBe("rate_limited");
+    expect(await ratingOf(last.id)).toEqual({ avgRating: 0, reviewsCount: 0 });
+    // Rewriting a review already posted adds no reviewer, so it is not counted.
+    await json(await call(t, "PUT", `/courses/${courses[0]!.id}/reviews/mine`, newcomer, { rating: 2 }), 200);
+
+    for (const course of courses) {
+      await json(await call(t, "PUT", `/courses/${course.id}/reviews/mine`, regular, { rating: 5 }), 200);
+    }
   });
 });
