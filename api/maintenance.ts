@@ -2,6 +2,7 @@ import { and, isNotNull, lt, or } from "drizzle-orm";
 import { actionTokens, notifications, refreshTokenFamilies } from "../db/schema/index.ts";
 import type { Deps } from "./deps.ts";
 import { deliverOutbox } from "./lib/mail/outbox.ts";
+import { retryDueRefunds } from "./payments/refunds.ts";
 
 const DAY_MS = 86_400_000;
 /** Read notifications are kept this long; unread ones until they are read. */
@@ -51,9 +52,15 @@ export async function purgeExpired(deps: Pick<Deps, "db" | "clock" | "logger">):
   return report;
 }
 
-/** The Cron Trigger: purges, then sends any email whose first delivery did not happen. */
-export async function runScheduledMaintenance(deps: Pick<Deps, "db" | "clock" | "mailer" | "logger">): Promise<void> {
+/**
+ * The Cron Trigger: purges, then sends any email whose first delivery did not
+ * happen and asks the provider again for refunds still due.
+ */
+export async function runScheduledMaintenance(
+  deps: Pick<Deps, "db" | "clock" | "mailer" | "logger" | "payments">,
+): Promise<void> {
   await purgeExpired(deps);
   const emails = await deliverOutbox(deps);
   deps.logger.log("info", "outbox sweep", emails);
+  deps.logger.log("info", "due refunds sweep", await retryDueRefunds(deps));
 }

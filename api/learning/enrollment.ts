@@ -5,7 +5,7 @@ import { courseModules, courses, enrollments, lessonProgress, lessons } from "..
 import { type CourseSummary, selectSummaries, toSummary } from "../catalog/views.ts";
 import type { Deps } from "../deps.ts";
 import type { AccessClaims } from "../identity/access-token.ts";
-import { decodeCursor, type Page, type pageQuery, toPage } from "../lib/cursor.ts";
+import { decodeCursor, type Page, type pageQuery, timeAndIdCursor, toPage } from "../lib/cursor.ts";
 import { canManage } from "../catalog/reading.ts";
 import { AppError } from "../lib/errors.ts";
 import { isId } from "../lib/ids.ts";
@@ -81,8 +81,17 @@ async function enrollmentView(db: Executor, enrollment: EnrollmentRow): Promise<
 }
 
 /**
+ * The status that gives access back to an enrollment (after a refund, say),
+ * with the progress it had: a course once completed stays completed.
+ */
+export function accessStatus(enrollment: Pick<EnrollmentRow, "completedAt">): "active" | "completed" {
+  return enrollment.completedAt ? "completed" : "active";
+}
+
+/**
  * Enrolls the user in a free published course, once: a repeat (or a
  * concurrent duplicate) returns the existing enrollment with `created: false`.
+ * A refunded enrollment is no enrollment: it is reopened like a new one.
  * Paid courses answer 402 until a payment grants the enrollment.
  */
 export async function enroll(
@@ -101,21 +110,23 @@ export async function enroll(
     }
     const [existing] = await tx.select().from(enrollments).where(
       and(eq(enrollments.userId, learner.userId), eq(enrollments.courseId, course.id)),
-    );
+    ).for("update");
     if (existing && existing.status !== "refunded") return { created: false, enrollment: existing, emailIds: [] };
     if (course.priceCents > 0) {
       throw new AppError(402, "payment_required", "This course is paid: buy it to enroll.");
     }
-    const [created] = await tx
-      .insert(enrollments)
-      .values({
-        userId: learner.userId,
-        courseId: course.id,
-        enrolledAt: deps.clock.now(),
-        lastActivityAt: deps.clock.now(),
-      })
-      .onConflictDoNothing({ target: [enrollments.userId, enrollments.courseId] })
-      .returning();
+    const now = deps.clock.now();
+    const [created] = existing
+      ? await tx
+        .update(enrollments)
+        .set({ status: accessStatus(existing), paymentId: null, lastActivityAt: now })
+        .where(eq(enrollments.id, existing.id))
+        .returning()
+      : await tx
+        .insert(enrollments)
+        .values({ userId: learner.userId, courseId: course.id, enrolledAt: now, lastActivityAt: now })
+        .onConflictDoNothing({ target: [enrollments.userId, enrollments.courseId] })
+        .returning();
     if (!created) {
       const [raced] = await tx.select().from(enrollments).where(
         and(eq(enrollments.userId, learner.userId), eq(enrollments.courseId, course.id)),
@@ -155,15 +166,13 @@ export async function enrollmentInCourse(
   return row.enrollment ? await enrollmentView(db, row.enrollment) : null;
 }
 
-const cursorShape = z.tuple([z.iso.datetime(), z.uuid()]);
-
 /** The learner's courses, most recently active first. */
 export async function listEnrollments(
   { db }: Pick<Deps, "db">,
   userId: string,
   page: z.infer<typeof pageQuery>,
 ): Promise<Page<EnrollmentView>> {
-  const position = page.cursor ? decodeCursor(page.cursor, cursorShape) : undefined;
+  const position = page.cursor ? decodeCursor(page.cursor, timeAndIdCursor) : undefined;
   const rows = await db
     .select()
     .from(enrollments)

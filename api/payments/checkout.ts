@@ -15,8 +15,9 @@ export interface CheckoutAnswer {
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-/** How long a request that lost the race for its key waits for the winner's checkout URL. */
+/** How long a request that lost the race for its key or course waits for the winner's checkout URL. */
 const WAIT_FOR_WINNER_MS = 5_000;
+const CHECKOUT_LIFETIME_MS = 24 * 3_600_000;
 
 export function checkIdempotencyKey(key: string | undefined): string {
   if (!key || !IDEMPOTENCY_KEY.test(key)) {
@@ -28,21 +29,40 @@ export function checkIdempotencyKey(key: string | undefined): string {
   return key;
 }
 
-async function replay(deps: Deps, payment: PaymentRow, requestHash: string): Promise<CheckoutAnswer> {
+/** A checkout's answer, once its creator has the provider's URL (a concurrent request may still be asking). */
+async function answerOf(deps: Deps, payment: PaymentRow): Promise<CheckoutAnswer> {
+  let current: PaymentRow | undefined = payment;
+  for (let waited = 0; current && !current.checkoutUrl && waited < WAIT_FOR_WINNER_MS; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    [current] = await deps.db.select().from(payments).where(eq(payments.id, payment.id));
+  }
+  if (!current) throw providerUnavailable();
+  if (!current.checkoutUrl) throw checkoutInProgress();
+  return { paymentId: current.id, checkoutUrl: current.checkoutUrl };
+}
+
+function checkoutInProgress(): AppError {
+  return new AppError(
+    409,
+    "checkout_in_progress",
+    "A checkout for this course is still being created; retry shortly.",
+    {
+      headers: { "Retry-After": "2" },
+    },
+  );
+}
+
+function providerUnavailable(): AppError {
+  return new AppError(503, "payment_provider_unavailable", "The payment provider is unavailable; try again shortly.", {
+    headers: { "Retry-After": "10" },
+  });
+}
+
+function replay(deps: Deps, payment: PaymentRow, requestHash: string): Promise<CheckoutAnswer> {
   if (payment.requestHash !== requestHash) {
     throw new AppError(422, "idempotency_key_reused", "This Idempotency-Key was used for a different request.");
   }
-  let current = payment;
-  for (let waited = 0; !current.checkoutUrl && waited < WAIT_FOR_WINNER_MS; waited += 100) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    [current] = await deps.db.select().from(payments).where(eq(payments.id, payment.id)) as [PaymentRow];
-  }
-  if (!current.checkoutUrl) {
-    throw new AppError(409, "checkout_in_progress", "A checkout with this key is still being created; retry shortly.", {
-      headers: { "Retry-After": "2" },
-    });
-  }
-  return { paymentId: current.id, checkoutUrl: current.checkoutUrl };
+  return answerOf(deps, payment);
 }
 
 /**
@@ -67,11 +87,32 @@ async function findByKey(deps: Deps, userId: string, key: string) {
   return payment;
 }
 
+async function findOpenCheckout(deps: Deps, userId: string, courseId: string) {
+  const [payment] = await deps.db.select().from(payments).where(
+    and(eq(payments.userId, userId), eq(payments.courseId, courseId), eq(payments.status, "pending")),
+  );
+  return payment;
+}
+
+/**
+ * Whether an open checkout still sells the course as it is offered now: at
+ * today's price, and young enough that the provider still takes payment
+ * (Stripe's sessions last 24 hours).
+ */
+function stillOffered(open: PaymentRow, course: typeof courses.$inferSelect, now: Date): boolean {
+  return open.amountCents === course.priceCents && open.currency === course.currency &&
+    now.getTime() - open.createdAt.getTime() < CHECKOUT_LIFETIME_MS;
+}
+
 /**
  * Starts a purchase. The Idempotency-Key makes retries safe: the same key and
  * body replay the first answer (concurrent duplicates included, via the
- * unique key), another body under the same key is refused. The price is
- * frozen on the payment at this moment.
+ * unique key), another body under the same key is refused. A buyer has one
+ * open checkout per course (a unique index): a request under another key gets
+ * that one back, unless the price changed since or it is too old to pay, when
+ * it is expired and replaced. The price is frozen on the payment at this
+ * moment; should an expired checkout still be paid at the provider, the
+ * buyer pays what it showed, and a second charge is refunded (webhooks.ts).
  */
 export async function startCheckout(
   deps: Deps,
@@ -101,6 +142,13 @@ export async function startCheckout(
     ),
   );
   if (enrolled) throw new AppError(409, "already_enrolled", "You already have this course.");
+  const open = await findOpenCheckout(deps, buyer.userId, course.id);
+  if (open) {
+    if (stillOffered(open, course, deps.clock.now())) return answerOf(deps, open);
+    await deps.db.update(payments).set({ status: "expired" }).where(
+      and(eq(payments.id, open.id), eq(payments.status, "pending")),
+    );
+  }
 
   let payment: PaymentRow;
   try {
@@ -118,7 +166,11 @@ export async function startCheckout(
       .returning() as [PaymentRow];
   } catch (error) {
     if (postgresCode(error) !== "23505") throw error;
-    return replay(deps, (await findByKey(deps, buyer.userId, key))!, requestHash);
+    const sameKey = await findByKey(deps, buyer.userId, key);
+    if (sameKey) return replay(deps, sameKey, requestHash);
+    const winner = await findOpenCheckout(deps, buyer.userId, course.id);
+    if (winner) return answerOf(deps, winner);
+    throw checkoutInProgress();
   }
 
   const [customer] = await deps.db.select({ email: users.email }).from(users).where(eq(users.id, buyer.userId));
@@ -137,9 +189,7 @@ export async function startCheckout(
     // Nothing refers to the payment yet: removing it frees the key, so the client's retry starts afresh.
     await deps.db.delete(payments).where(eq(payments.id, payment.id));
     deps.logger.log("error", "payment provider refused a checkout", { paymentId: payment.id, error: String(error) });
-    throw new AppError(503, "payment_provider_unavailable", "The payment provider is unavailable; try again shortly.", {
-      headers: { "Retry-After": "10" },
-    });
+    throw providerUnavailable();
   }
   await deps.db.update(payments).set({ providerSessionId: session.sessionId, checkoutUrl: session.checkoutUrl }).where(
     eq(payments.id, payment.id),

@@ -3,6 +3,8 @@ import type { Tx } from "../../db/client.ts";
 import { courses, earningsLedger, enrollments, payments, users } from "../../db/schema/index.ts";
 import type { Config } from "../env.ts";
 import { enqueueEmail } from "../lib/mail/outbox.ts";
+import { accessStatus } from "../learning/enrollment.ts";
+import { withdrawReview } from "../learning/reviews.ts";
 import { notify } from "../notifications/events.ts";
 
 type PaymentRow = typeof payments.$inferSelect;
@@ -31,11 +33,7 @@ export async function grantPurchase(tx: Tx, config: Config, payment: PaymentRow,
   if (existing) {
     await tx
       .update(enrollments)
-      .set({
-        status: existing.status === "completed" ? "completed" : "active",
-        paymentId: payment.id,
-        lastActivityAt: now,
-      })
+      .set({ status: accessStatus(existing), paymentId: payment.id, lastActivityAt: now })
       .where(eq(enrollments.id, existing.id));
   } else {
     await tx.insert(enrollments).values({
@@ -95,10 +93,21 @@ export async function grantPurchase(tx: Tx, config: Config, payment: PaymentRow,
 
 /**
  * A refund's consequences: access ends, the sale is reversed in the ledger
- * (only if a sale was recorded), the buyer is told.
+ * (only if a sale was recorded), the buyer is told. Access ends only if this
+ * payment is what granted it; no other can still be succeeded, as a buyer has
+ * at most one succeeded payment per course (payments_one_success_key).
+ * The buyer's review goes with their access, so the course's rating may
+ * change: returns the course, for the caller to purge after commit.
  */
-export async function revokePurchase(tx: Tx, config: Config, payment: PaymentRow, now: Date): Promise<void> {
-  await tx
+export async function revokePurchase(
+  tx: Tx,
+  config: Config,
+  payment: PaymentRow,
+  now: Date,
+): Promise<typeof courses.$inferSelect> {
+  // The course before its enrollments, in the order curriculum edits lock them, so the two never deadlock.
+  const [course] = await tx.select().from(courses).where(eq(courses.id, payment.courseId)).for("update");
+  const revoked = await tx
     .update(enrollments)
     .set({ status: "refunded" })
     .where(
@@ -107,7 +116,9 @@ export async function revokePurchase(tx: Tx, config: Config, payment: PaymentRow
         eq(enrollments.courseId, payment.courseId),
         eq(enrollments.paymentId, payment.id),
       ),
-    );
+    )
+    .returning({ id: enrollments.id });
+  if (revoked.length > 0) await withdrawReview(tx, payment.userId, payment.courseId);
   const [sale] = await tx.select().from(earningsLedger).where(
     and(eq(earningsLedger.paymentId, payment.id), eq(earningsLedger.kind, "sale")),
   );
@@ -127,11 +138,11 @@ export async function revokePurchase(tx: Tx, config: Config, payment: PaymentRow
       })
       .onConflictDoNothing({ target: [earningsLedger.paymentId, earningsLedger.kind] });
   }
-  const [course] = await tx.select().from(courses).where(eq(courses.id, payment.courseId));
   await notify(tx, config.publicUrl, {
     kind: "payment_refunded",
     userId: payment.userId,
     paymentId: payment.id,
     course: course!,
   });
+  return course!;
 }

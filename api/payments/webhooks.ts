@@ -1,9 +1,11 @@
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
-import { payments, webhookEvents } from "../../db/schema/index.ts";
+import { enrollments, payments, webhookEvents } from "../../db/schema/index.ts";
+import { invalidateCourse } from "../catalog/cache.ts";
 import type { Deps } from "../deps.ts";
 import { grantPurchase, revokePurchase } from "./effects.ts";
 import type { PaymentEvent, PaymentProvider } from "./provider.ts";
+import { settleDueRefunds } from "./refunds.ts";
 
 type PaymentRow = typeof payments.$inferSelect;
 
@@ -12,29 +14,64 @@ export interface WebhookOutcome {
   applied: string;
 }
 
+function eventPayment(provider: string, where: { sessionId: string } | { providerPaymentId: string }) {
+  return and(
+    eq(payments.provider, provider),
+    "sessionId" in where
+      ? eq(payments.providerSessionId, where.sessionId)
+      : eq(payments.providerPaymentId, where.providerPaymentId),
+  );
+}
+
+/**
+ * The event's payment, locked with every other payment of its buyer and
+ * course (in id order, so two events never deadlock): events about the same
+ * purchase apply one after the other, each seeing what the last one did.
+ */
 async function lockPayment(tx: Tx, provider: string, where: { sessionId: string } | { providerPaymentId: string }) {
-  const [payment] = await tx
-    .select()
+  const [purchase] = await tx
+    .select({ userId: payments.userId, courseId: payments.courseId })
     .from(payments)
-    .where(
-      and(
-        eq(payments.provider, provider),
-        "sessionId" in where
-          ? eq(payments.providerSessionId, where.sessionId)
-          : eq(payments.providerPaymentId, where.providerPaymentId),
-      ),
-    )
+    .where(eventPayment(provider, where));
+  if (!purchase) return undefined;
+  await tx
+    .select({ id: payments.id })
+    .from(payments)
+    .where(and(eq(payments.userId, purchase.userId), eq(payments.courseId, purchase.courseId)))
+    .orderBy(asc(payments.id))
     .for("update");
+  const [payment] = await tx.select().from(payments).where(eventPayment(provider, where));
   return payment;
+}
+
+async function ownsCourse(tx: Tx, payment: PaymentRow): Promise<boolean> {
+  const [access] = await tx.select({ id: enrollments.id }).from(enrollments).where(
+    and(
+      eq(enrollments.userId, payment.userId),
+      eq(enrollments.courseId, payment.courseId),
+      inArray(enrollments.status, ["active", "completed"]),
+    ),
+  );
+  return Boolean(access);
+}
+
+/** What an event leaves to do once its transaction has committed. */
+interface AfterCommit {
+  emailIds: string[];
+  refundsDue: PaymentRow[];
+  /** Courses whose public answers a refund changed (the buyer's review went with their access). */
+  coursesToPurge: { id: string; slug: string }[];
 }
 
 /**
  * Applies one event to its payment. Events may come in any order: a refund
  * that overtook its completion leaves the payment refunded (no access, no
  * earnings), and a completion that arrives after an expiry still succeeds,
- * because the money did move.
+ * because the money did move. A completion for a course the buyer already
+ * has (an old checkout paid after a newer one) is a second charge: it is
+ * recorded refunded and its refund left due, for after the commit.
  */
-async function apply(tx: Tx, deps: Deps, provider: string, event: PaymentEvent, emailIds: string[]): Promise<string> {
+async function apply(tx: Tx, deps: Deps, provider: string, event: PaymentEvent, after: AfterCommit): Promise<string> {
   const now = deps.clock.now();
   const set = (payment: PaymentRow, values: Partial<typeof payments.$inferInsert>) =>
     tx.update(payments).set(values).where(eq(payments.id, payment.id)).returning();
@@ -49,12 +86,14 @@ async function apply(tx: Tx, deps: Deps, provider: string, event: PaymentEvent, 
         }
         return `already ${payment.status}`;
       }
-      const [paid] = await set(payment, {
-        status: "succeeded",
-        paidAt: now,
-        providerPaymentId: event.providerPaymentId,
-      });
-      emailIds.push(...await grantPurchase(tx, deps.config, paid!, now));
+      const paid = { paidAt: now, providerPaymentId: event.providerPaymentId };
+      if (await ownsCourse(tx, payment)) {
+        const [duplicate] = await set(payment, { ...paid, status: "refunded", refundedAt: now, refundDue: true });
+        after.refundsDue.push(duplicate!);
+        return "refunded (a second charge for a course the buyer has)";
+      }
+      const [succeeded] = await set(payment, { ...paid, status: "succeeded" });
+      after.emailIds.push(...await grantPurchase(tx, deps.config, succeeded!, now));
       return "succeeded";
     }
     case "checkout_expired": {
@@ -67,10 +106,14 @@ async function apply(tx: Tx, deps: Deps, provider: string, event: PaymentEvent, 
     case "refunded": {
       const payment = await lockPayment(tx, provider, { providerPaymentId: event.providerPaymentId });
       if (!payment) return "unknown payment";
-      if (payment.status === "refunded") return "already refunded";
+      if (payment.status === "refunded") {
+        // The provider confirms a refund that was due here.
+        if (payment.refundDue) await set(payment, { refundDue: false });
+        return "already refunded";
+      }
       const wasPaid = payment.status === "succeeded";
       const [refunded] = await set(payment, { status: "refunded", refundedAt: now });
-      if (wasPaid) await revokePurchase(tx, deps.config, refunded!, now);
+      if (wasPaid) after.coursesToPurge.push(await revokePurchase(tx, deps.config, refunded!, now));
       return "refunded";
     }
     case "ignored":
@@ -91,7 +134,7 @@ export async function handleWebhook(
   signature: string | undefined,
 ): Promise<WebhookOutcome> {
   const event = await provider.verifyWebhook(rawBody, signature);
-  const emailIds: string[] = [];
+  const after: AfterCommit = { emailIds: [], refundsDue: [], coursesToPurge: [] };
   const outcome = await deps.db.transaction(async (tx) => {
     const [recorded] = await tx
       .insert(webhookEvents)
@@ -99,10 +142,12 @@ export async function handleWebhook(
       .onConflictDoNothing({ target: [webhookEvents.provider, webhookEvents.eventId] })
       .returning({ id: webhookEvents.id });
     if (!recorded) return { duplicate: true, applied: "nothing (already processed)" };
-    const applied = await apply(tx, deps, provider.name, event, emailIds);
+    const applied = await apply(tx, deps, provider.name, event, after);
     return { duplicate: false, applied };
   });
-  deps.dispatchEmails(emailIds);
+  deps.dispatchEmails(after.emailIds);
+  await settleDueRefunds(deps, after.refundsDue);
+  await Promise.all(after.coursesToPurge.map((course) => invalidateCourse(deps, course)));
   if (!outcome.duplicate) {
     deps.logger.log("info", "payment webhook", { provider: provider.name, event: event.id, outcome: outcome.applied });
   }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { courses } from "./catalog.ts";
 import { createdAt, id, timestampTz, updatedAt } from "./columns.ts";
 import { users } from "./identity.ts";
@@ -25,6 +25,11 @@ export const payments = pgTable(
     requestHash: text("request_hash").notNull(),
     paidAt: timestampTz("paid_at"),
     refundedAt: timestampTz("refunded_at"),
+    /**
+     * A refund decided here that the provider has not confirmed yet (a second
+     * charge for an owned course): the scheduled job retries it until it has.
+     */
+    refundDue: boolean("refund_due").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -33,6 +38,11 @@ export const payments = pgTable(
     uniqueIndex("payments_user_id_idempotency_key_key").on(t.userId, t.idempotencyKey),
     index("payments_user_id_newest_idx").on(t.userId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("payments_course_id_idx").on(t.courseId),
+    /** One open checkout per buyer and course: a second request reuses it. */
+    uniqueIndex("payments_one_open_checkout_key").on(t.userId, t.courseId).where(sql`${t.status} = 'pending'`),
+    /** One charge per buyer and course: a second one that still gets paid is refunded, never kept. */
+    uniqueIndex("payments_one_success_key").on(t.userId, t.courseId).where(sql`${t.status} = 'succeeded'`),
+    index("payments_refund_due_idx").on(t.id).where(sql`${t.refundDue}`),
     check("payments_amount_positive", sql`${t.amountCents} > 0`),
     check("payments_currency_iso", sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],

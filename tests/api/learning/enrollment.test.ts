@@ -4,6 +4,7 @@ import { emailOutbox, enrollments, notifications } from "../../../db/schema/inde
 import { createTestApp, type TestApp } from "../../support/app.ts";
 import { call, createDraft, createPublished, json } from "../../support/catalog.ts";
 import { type SignedIn, signUp } from "../../support/identity.ts";
+import { buy } from "../../support/payments.ts";
 
 let t: TestApp;
 let teacher: SignedIn;
@@ -189,6 +190,22 @@ describe("enrollment rules", () => {
     expect([page1.items[0].course.id, page2.items[0].course.id]).toEqual([first.id, second.id]);
     expect(page1.items[0]).toMatchObject({ completedLessons: 1, progressPercent: 50 });
     expect(page2.nextCursor).toBeNull();
+  });
+
+  it("lets a refunded learner enroll again when the course turns free, with the progress they had", async () => {
+    const learner = await signUp(t, { verified: true });
+    const course = await createPublished(t, teacher, { priceCents: 2900, lessons: 2 });
+    const paymentId = await buy(t, learner, course.id);
+    for (const lessonId of course.lessonIds) await call(t, "POST", `/lessons/${lessonId}/complete`, learner);
+    await json(await call(t, "POST", `/payments/${paymentId}/refund`, learner), 200);
+    await json(await call(t, "PATCH", `/courses/${course.id}`, teacher, { priceCents: 0 }), 200);
+
+    const enrolled = await json(await call(t, "POST", `/courses/${course.id}/enroll`, learner), 201);
+    expect(enrolled).toMatchObject({ status: "completed", completedLessons: 2, progressPercent: 100 });
+    expect((await call(t, "GET", `/lessons/${course.lessonIds[1]}`, learner)).status).toBe(200);
+    expect((await json(await call(t, "POST", `/courses/${course.id}/enroll`, learner), 200)).id).toBe(enrolled.id);
+    const [row] = await t.db.select().from(enrollments).where(eq(enrollments.id, enrolled.id));
+    expect(row!.paymentId).toBeNull();
   });
 });
 
