@@ -1,5 +1,5 @@
 import { createApp } from "./app.ts";
-import { ConfigError, parseConfig } from "./env.ts";
+import { ConfigError, environmentWarning, parseConfig } from "./env.ts";
 import { sharedCacheFront } from "./lib/response-cache/serve.ts";
 import { runtimeDeps } from "./runtime.ts";
 
@@ -17,6 +17,8 @@ const config = loadConfig();
 const peers = new WeakMap<Request, string>();
 const deps = runtimeDeps(config, { poolPerRequest: false, clientIp: (request) => peers.get(request) });
 const app = createApp(deps);
+const warning = environmentWarning(config);
+if (warning) deps.logger.log("warn", warning);
 const front = sharedCacheFront(deps.responseCache, config.publicUrl);
 const port = Number(Deno.env.get("PORT") ?? 8000);
 const graceMs = Number(Deno.env.get("SHUTDOWN_GRACE_MS") ?? 10_000);

@@ -78,6 +78,8 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     deps: Deps;
+    /** The caller's rate-limit key (api/lib/ratelimit/client-key.ts), set by the global limit. */
+    clientKey: string;
   };
 }
 

@@ -40,6 +40,7 @@ export const envSchema = z
     LOCAL_WEBHOOK_SECRET: z.string().min(32).optional(),
     PLATFORM_FEE_PERCENT: z.coerce.number().int().min(0).max(100).default(20),
     REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+    DEV_MAILBOX: z.enum(["on", "off"]).default("off"),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
@@ -72,6 +73,13 @@ export const envSchema = z
         }
       }
     }
+    if (env.APP_ENV === "production" && env.DEV_MAILBOX === "on") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DEV_MAILBOX"],
+        message: "must not be on in production: it shows every email, reset links included",
+      });
+    }
     if (env.APP_ENV === "production" && !env.UPSTASH_REDIS_REST_URL) {
       ctx.addIssue({
         code: "custom",
@@ -85,6 +93,8 @@ export type Env = z.infer<typeof envSchema>;
 
 export interface Config {
   env: Env["APP_ENV"];
+  /** False when APP_ENV was not set and `development` is a guess: the runtimes then say so (`environmentWarning`). */
+  envIsExplicit: boolean;
   databaseUrl: string;
   databaseWsProxy: string | undefined;
   /** A server speaking Neon's HTTP query protocol for a Postgres that is not Neon (db/sql-http-server.ts). */
@@ -95,6 +105,8 @@ export interface Config {
   rateLimitPerMinute: number;
   maxBodyBytes: number;
   logLevel: Env["LOG_LEVEL"];
+  /** GET /api/v1/dev/mail lists the outbox. Only on when asked for (DEV_MAILBOX=on, as `npm start` sets). */
+  devMailbox: boolean;
   auth: {
     jwtSecret: string;
     jwtSecretPrevious: string | undefined;
@@ -140,6 +152,7 @@ export function parseConfig(source: Record<string, unknown>): Config {
   const env = result.data;
   return {
     env: env.APP_ENV,
+    envIsExplicit: strings.APP_ENV !== undefined,
     databaseUrl: env.DATABASE_URL,
     databaseWsProxy: env.DATABASE_WS_PROXY,
     databaseHttpProxy: env.DATABASE_HTTP_PROXY,
@@ -151,6 +164,7 @@ export function parseConfig(source: Record<string, unknown>): Config {
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     maxBodyBytes: env.MAX_BODY_BYTES,
     logLevel: env.LOG_LEVEL,
+    devMailbox: env.DEV_MAILBOX === "on",
     auth: {
       // Outside production a missing secret gets a random one: sessions then end with the process, which is fine locally.
       jwtSecret: env.JWT_SECRET ?? randomSecret(),
@@ -176,6 +190,17 @@ export function parseConfig(source: Record<string, unknown>): Config {
       refundWindowDays: env.REFUND_WINDOW_DAYS,
     },
   };
+}
+
+/**
+ * What a server started without APP_ENV must say when it starts: it runs with
+ * development's defaults (random signing key, fake payments allowed, mail kept
+ * in the outbox), which is never what a deployment wants.
+ */
+export function environmentWarning(config: Config): string | undefined {
+  if (config.envIsExplicit) return undefined;
+  return `APP_ENV is not set: running as "${config.env}" with development defaults (random JWT key, local payments, ` +
+    "mail kept in the outbox). Set APP_ENV=production for a deployment, or APP_ENV=development to silence this.";
 }
 
 function randomSecret(): string {

@@ -14,11 +14,13 @@ const mailQuery = z.object({
 /**
  * The local mailbox: on the embedded default no email leaves the machine, so
  * this lists the outbox (newest first) for a developer to click the links.
- * Answers 404 in production, as if it did not exist.
+ * It shows reset links, so it exists only where configuration turns it on
+ * (DEV_MAILBOX=on, which `npm start` sets and production refuses); elsewhere
+ * it answers 404, as if it did not exist.
  */
 export const devRoutes = new Hono<AppEnv>()
   .use(async (c, next) => {
-    if (c.var.deps.config.env === "production") throw AppError.notFound("route");
+    if (!c.var.deps.config.devMailbox) throw AppError.notFound("route");
     await next();
   })
   .get("/mail", validate("query", mailQuery), async (c) => {

@@ -52,16 +52,25 @@ export interface Registration {
   role: "student" | "teacher";
 }
 
+/** As for forgot-password and resend: at most this many registration emails an hour to one address. */
+export const ALREADY_REGISTERED_RULE: RateLimitRule = { name: "already-registered", limit: 3, windowSeconds: 3600 };
+
 /**
  * Answers the same way whether or not the email is taken (no account
  * enumeration): a new account gets a verification email, an existing one a
  * "you already have an account" email. The password is hashed in both cases
- * so the timing matches too.
+ * so the timing matches too. Every registration counts against its address
+ * (so the limiter's round trip is in both answers alike); past the limit the
+ * owner is not mailed again, silently, as a 429 would tell that the address
+ * has an account.
  */
 export async function register(deps: Deps, input: Registration): Promise<void> {
   const problems = await passwordProblems(input.password, input);
   if (problems.length > 0) throw AppError.validation(problems);
-  const passwordHash = await hashPassword(input.password);
+  const [passwordHash, mayMailOwner] = await Promise.all([
+    hashPassword(input.password),
+    withinEmailLimit(deps, ALREADY_REGISTERED_RULE, input.email),
+  ]);
   const now = deps.clock.now();
 
   const emailId = await deps.db
@@ -75,6 +84,7 @@ export async function register(deps: Deps, input: Registration): Promise<void> {
         const token = await issueActionToken(tx, created.id, "verify_email", now);
         return enqueueEmail(tx, { ...verificationEmail(deps.config.publicUrl, created, token), userId: created.id });
       }
+      if (!mayMailOwner) return undefined;
       const [existing] = await tx.select().from(users).where(eq(users.email, input.email));
       if (!existing) throw new Error("email conflict without a row");
       return enqueueEmail(tx, { ...alreadyRegisteredEmail(deps.config.publicUrl, existing), userId: existing.id });
@@ -120,7 +130,7 @@ export async function resendVerification(deps: Deps, email: string): Promise<voi
  * Account-level counters fail closed: when the limiter cannot count, the
  * action it guards is refused for a minute rather than left unlimited.
  */
-export function limiterUnavailable(deps: Pick<Deps, "logger">, rule: RateLimitRule, error: unknown): AppError {
+export function limiterUnavailable(deps: Pick<Deps, "logger">, rule: { name: string }, error: unknown): AppError {
   deps.logger.log("error", "rate limiter unavailable, refusing", { rule: rule.name, error: String(error) });
   return new AppError(503, "service_unavailable", "This is temporarily unavailable; try again in a minute.", {
     headers: { "Retry-After": "60" },
@@ -147,6 +157,16 @@ export async function enforceEmailLimit(
     throw new AppError(429, "rate_limited", `At most ${rule.limit} of these per hour for one address.`, {
       headers: { "Retry-After": String(retryAfter) },
     });
+  }
+}
+
+/** For mail whose refusal must not show: false past the limit, and false (no email) when the limiter cannot count. */
+async function withinEmailLimit(deps: Pick<Deps, "limiter" | "logger">, rule: RateLimitRule, email: string) {
+  try {
+    return (await deps.limiter.hit(rule, email)).allowed;
+  } catch (error) {
+    deps.logger.log("error", "rate limiter unavailable, not mailing", { rule: rule.name, error: String(error) });
+    return false;
   }
 }
 

@@ -10,6 +10,7 @@ import { enforceEmailLimit } from "./accounts.ts";
 import { consumeActionToken, issueActionToken } from "./action-tokens.ts";
 import { passwordChangedEmail, passwordResetEmail } from "./emails.ts";
 import { passwordProblems } from "./password-policy.ts";
+import { clearSignInFailures } from "./sign-in-throttle.ts";
 
 /** Counted per address whether or not it has an account, so the 429 reveals nothing either. */
 export const FORGOT_PASSWORD_RULE: RateLimitRule = { name: "forgot-password", limit: 3, windowSeconds: 3600 };
@@ -33,11 +34,14 @@ export async function revokeAllSessions(tx: Executor, userId: string, now: Date,
     .where(and(eq(refreshTokenFamilies.userId, userId), isNull(refreshTokenFamilies.revokedAt)));
 }
 
-/** New password, every session ended and a notice sent — all in one transaction with the token's use. */
+/**
+ * New password, every session ended and a notice sent — all in one transaction
+ * with the token's use; then the account's failed sign-ins are forgotten.
+ */
 export async function resetPassword(deps: Deps, input: { token: string; password: string }): Promise<void> {
   const now = deps.clock.now();
   const passwordHash = await hashPassword(input.password);
-  const emailId = await deps.db.transaction(async (tx) => {
+  const { emailId, email } = await deps.db.transaction(async (tx) => {
     const { userId } = await consumeActionToken(tx, input.token, "reset_password", now);
     const [user] = await tx.select().from(users).where(eq(users.id, userId));
     if (!user) throw new AppError(400, "token_invalid", "This link is invalid or has already been used.");
@@ -49,7 +53,9 @@ export async function resetPassword(deps: Deps, input: { token: string; password
       .set({ passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now })
       .where(eq(users.id, userId));
     await revokeAllSessions(tx, userId, now, "password_reset");
-    return enqueueEmail(tx, { ...passwordChangedEmail(deps.config.publicUrl, user), userId });
+    const emailId = await enqueueEmail(tx, { ...passwordChangedEmail(deps.config.publicUrl, user), userId });
+    return { emailId, email: user.email };
   });
   deps.dispatchEmails([emailId]);
+  await clearSignInFailures(deps, email);
 }

@@ -4,6 +4,7 @@ import type { AppEnv } from "../deps.ts";
 import { AppError } from "../lib/errors.ts";
 import { optionalJsonBody, validate } from "../lib/validation.ts";
 import { findUser, meView, register, resendVerification, updateMe, verifyEmail } from "./accounts.ts";
+import { DEVICE_TOKEN_DAYS } from "./device-token.ts";
 import { type AuthEnv, requireUser } from "./middleware.ts";
 import { forgotPassword, resetPassword } from "./recovery.ts";
 import {
@@ -19,6 +20,9 @@ import { becomeTeacher, login, logout, refresh, type Session } from "./sessions.
 
 export const REFRESH_COOKIE = "refresh_token";
 const COOKIE_PATH = "/api/v1/auth";
+/** Only sign-ins need it: ./device-token.ts. */
+export const DEVICE_COOKIE = "device_token";
+const DEVICE_COOKIE_PATH = "/api/v1/auth/login";
 
 function setRefreshCookie(c: Context, session: Session) {
   setCookie(c, REFRESH_COOKIE, session.refreshToken, {
@@ -27,6 +31,16 @@ function setRefreshCookie(c: Context, session: Session) {
     sameSite: "Strict",
     path: COOKIE_PATH,
     expires: session.refreshExpiresAt,
+  });
+}
+
+function setDeviceCookie(c: Context, deviceToken: string) {
+  setCookie(c, DEVICE_COOKIE, deviceToken, {
+    httpOnly: true,
+    secure: true,
+    sameSite: "Strict",
+    path: DEVICE_COOKIE_PATH,
+    maxAge: DEVICE_TOKEN_DAYS * 86_400,
   });
 }
 
@@ -62,11 +76,18 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post("/login", validate("json", loginBody), async (c) => {
     const input = c.req.valid("json");
-    const session = await login(c.var.deps, input, c.req.header("User-Agent"));
+    const session = await login(c.var.deps, input, {
+      userAgent: c.req.header("User-Agent"),
+      clientKey: c.var.clientKey,
+      deviceToken: input.client === "native" ? input.deviceToken : getCookie(c, DEVICE_COOKIE),
+    });
     c.header("Cache-Control", "no-store");
     const answer = { accessToken: session.accessToken, expiresIn: session.expiresIn, user: session.user };
-    if (input.client === "native") return c.json({ ...answer, refreshToken: session.refreshToken });
+    if (input.client === "native") {
+      return c.json({ ...answer, refreshToken: session.refreshToken, deviceToken: session.deviceToken });
+    }
     setRefreshCookie(c, session);
+    setDeviceCookie(c, session.deviceToken);
     return c.json(answer);
   })
   .post("/refresh", async (c) => {

@@ -39,6 +39,8 @@ export const loginBody = z.strictObject({
   email,
   password: z.string().min(1).max(PASSWORD_MAX * 4),
   client: z.enum(["web", "native"]).default("web"),
+  /** Native clients send back the device token of their last sign-in; browsers hold it in a cookie. */
+  deviceToken: z.string().min(1).max(2000).optional(),
 });
 
 export const tokenBody = z.strictObject({ token });

@@ -5,16 +5,14 @@ import type { Deps } from "../deps.ts";
 import { base64url, hmacSha256, randomToken, sha256Hex } from "../lib/crypto.ts";
 import { AppError } from "../lib/errors.ts";
 import { hashPassword, verifyPassword } from "../lib/password.ts";
-import type { RateLimitRule } from "../lib/ratelimit/ratelimit.ts";
 import { signAccessToken, type SigningKeys } from "./access-token.ts";
-import { findUser, limiterUnavailable, meView, type UserView, userView } from "./accounts.ts";
+import { findUser, meView, type UserView, userView } from "./accounts.ts";
+import { issueDeviceToken, knownDevice } from "./device-token.ts";
+import { assertMayTrySignIn, recordFailedSignIn, recordSignIn, type SignInAttempt } from "./sign-in-throttle.ts";
 
 const DAY_MS = 86_400_000;
 
 export const ACCESS_AUDIENCE = "lectern-api";
-
-/** ASVS V6.3: at most 100 failed logins per hour for one account, whatever the source address. */
-export const LOGIN_FAILURE_RULE: RateLimitRule = { name: "login-failures", limit: 100, windowSeconds: 3600 };
 
 export function signingKeys(config: Config): SigningKeys {
   return {
@@ -67,28 +65,33 @@ function refreshExpiry(config: Config, family: { expiresAt: Date }, now: Date): 
 
 const invalidCredentials = () => new AppError(401, "invalid_credentials", "The email or password is incorrect.");
 
+export interface LoginRequest {
+  userAgent: string | undefined;
+  /** The caller's rate-limit key (api/lib/ratelimit/client-key.ts). */
+  clientKey: string;
+  /** The device token this browser or app got at an earlier sign-in, if any. */
+  deviceToken: string | undefined;
+}
+
+/** A session, and a fresh device token for the next sign-in from here (./sign-in-throttle.ts). */
 export async function login(
   deps: Deps,
   input: { email: string; password: string },
-  userAgent: string | undefined,
-): Promise<Session & { user: UserView }> {
-  const remaining = await deps.limiter.remaining(LOGIN_FAILURE_RULE, input.email).catch((error) => {
-    throw limiterUnavailable(deps, LOGIN_FAILURE_RULE, error);
-  });
-  if (remaining <= 0) {
-    throw new AppError(429, "rate_limited", "Too many failed sign-ins for this account; try again later.", {
-      headers: { "Retry-After": "900" },
-    });
-  }
+  request: LoginRequest,
+): Promise<Session & { user: UserView; deviceToken: string }> {
   const [user] = await deps.db.select().from(users).where(eq(users.email, input.email));
+  const attempt: SignInAttempt = {
+    email: input.email,
+    clientKey: request.clientKey,
+    deviceId: user ? await knownDevice(deps.config, request.deviceToken, user.id, deps.clock.now()) : undefined,
+  };
+  await assertMayTrySignIn(deps, attempt);
   const check = await verifyPassword(input.password, user?.passwordHash ?? (await hashForUnknownEmail()));
   if (!user || !check.valid) {
-    await deps.limiter.hit(LOGIN_FAILURE_RULE, input.email).catch((error) => {
-      // The attempt already failed; the next one finds the limiter down too and is refused.
-      deps.logger.log("error", "could not count a failed sign-in", { error: String(error) });
-    });
+    await recordFailedSignIn(deps, attempt);
     throw invalidCredentials();
   }
+  deps.defer(recordSignIn(deps, attempt));
 
   const now = deps.clock.now();
   const newHash = check.needsRehash ? await hashPassword(input.password) : undefined;
@@ -104,7 +107,7 @@ export async function login(
         userId: user.id,
         expiresAt: new Date(now.getTime() + deps.config.auth.refreshLifetimeDays * DAY_MS),
         lastUsedAt: now,
-        userAgent: userAgent?.slice(0, 300),
+        userAgent: request.userAgent?.slice(0, 300),
       })
       .returning();
     await tx.insert(refreshTokens).values({ familyId: created!.id, tokenHash: await sha256Hex(refreshToken) });
@@ -115,6 +118,7 @@ export async function login(
     refreshToken,
     refreshExpiresAt: refreshExpiry(deps.config, family, now),
     user: userView(user),
+    deviceToken: await issueDeviceToken(deps.config, user.id, now),
   };
 }
 

@@ -31,6 +31,8 @@ export function localWorkerVars(settings: LocalWorkerSettings): Record<string, s
     PAYMENT_PROVIDER: "local",
     PUBLIC_URL: settings.publicUrl,
     JWT_SECRET: localJwtSecret(),
+    // Mail stays in the outbox here, so the mailbox is how a local user reaches verification and reset links.
+    DEV_MAILBOX: "on",
     ...fromShell,
     DATABASE_URL: settings.databaseUrl,
   };

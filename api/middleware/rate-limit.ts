@@ -27,9 +27,11 @@ export function rateLimitHeaders(decision: IpLimitDecision, policy: IpLimitPolic
 export function globalRateLimit(app: AppDeps): MiddlewareHandler<AppEnv> {
   const { policy } = app.ipLimiter;
   return async function globalRateLimitMiddleware(c, next) {
+    const key = clientKey(app.clientIp(c.req.raw));
+    c.set("clientKey", key);
     let decision: IpLimitDecision;
     try {
-      decision = await app.ipLimiter.hit(clientKey(app.clientIp(c.req.raw)));
+      decision = await app.ipLimiter.hit(key);
     } catch (error) {
       app.logger.log("warn", "rate limiter unavailable, allowing", { error: String(error) });
       return next();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../api/env.ts";
+import { ConfigError, environmentWarning, parseConfig } from "../../api/env.ts";
 import { handleApi } from "../../api/worker-api.ts";
+import { createTestApp } from "../support/app.ts";
 
 const valid = { DATABASE_URL: "postgres://app@db.example.test:5432/lectern" };
 const noContext = { waitUntil() {}, passThroughOnException() {}, props: {} };
@@ -24,7 +25,24 @@ describe("configuration", () => {
       corsOrigins: ["http://localhost:8787"],
       rateLimitPerMinute: 100,
       redis: undefined,
+      devMailbox: false,
     });
+  });
+
+  it("keeps the dev mailbox off unless DEV_MAILBOX=on, and refuses it in production", () => {
+    expect(parseConfig(valid).devMailbox).toBe(false);
+    expect(parseConfig({ ...valid, APP_ENV: "development" }).devMailbox).toBe(false);
+    expect(parseConfig({ ...valid, DEV_MAILBOX: "on" }).devMailbox).toBe(true);
+    expect(configError({ ...valid, DEV_MAILBOX: "yes" }).variables).toEqual(["DEV_MAILBOX"]);
+    expect(configError({ ...valid, APP_ENV: "production", DEV_MAILBOX: "on" }).variables).toContain("DEV_MAILBOX");
+  });
+
+  it("warns when APP_ENV is not set, naming what the server runs as", () => {
+    const warning = environmentWarning(parseConfig(valid));
+    expect(warning).toContain("APP_ENV is not set");
+    expect(warning).toContain('"development"');
+    expect(environmentWarning(parseConfig({ ...valid, APP_ENV: "" }))).toBeDefined();
+    expect(environmentWarning(parseConfig({ ...valid, APP_ENV: "development" }))).toBeUndefined();
   });
 
   it("names a missing variable", () => {
@@ -111,5 +129,17 @@ describe("configuration", () => {
     expect(body).toMatchObject({ status: 500, code: "bad_configuration" });
     expect(body.detail).toContain("DATABASE_URL");
     expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|\.ts:\d+/);
+  });
+});
+
+describe("dev mailbox", () => {
+  it("is 404 unless configuration turns it on", async () => {
+    const off = await createTestApp({ config: { env: "development", devMailbox: false } });
+    const closed = await off.app.request("/api/v1/dev/mail");
+    expect(closed.status).toBe(404);
+    expect(await closed.json()).toMatchObject({ code: "not_found" });
+
+    const on = await createTestApp({ config: { env: "development", devMailbox: true } });
+    expect((await on.app.request("/api/v1/dev/mail")).status).toBe(200);
   });
 });

@@ -17,6 +17,7 @@ export async function startWorkerd(
   writeEnvFile(envFile, {
     ...database.env,
     APP_ENV: "development",
+    DEV_MAILBOX: "on",
     MAIL_PROVIDER: "outbox",
     PAYMENT_PROVIDER: "local",
     PUBLIC_URL: `http://127.0.0.1:${port}`,

@@ -22,6 +22,7 @@ import { memoryResponseCache } from "../../api/lib/response-cache/memory.ts";
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     env: "test",
+    envIsExplicit: true,
     databaseUrl: "postgres://unused@127.0.0.1/unused",
     databaseWsProxy: undefined,
     databaseHttpProxy: undefined,
@@ -32,6 +33,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     rateLimitPerMinute: 100_000,
     maxBodyBytes: 1_048_576,
     logLevel: "error",
+    devMailbox: true,
     auth: {
       jwtSecret: "test-secret-that-is-long-enough-for-hs256-0123456789",
       jwtSecretPrevious: undefined,

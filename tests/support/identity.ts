@@ -1,6 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { emailOutbox, users } from "../../db/schema/index.ts";
+import type { RateLimiter } from "../../api/lib/ratelimit/ratelimit.ts";
 import type { TestApp } from "./app.ts";
 
 export const PASSWORD = "a sturdy passphrase for tests";
@@ -63,4 +64,10 @@ export async function signUp(
 
 export function bearer(user: { accessToken: string }): Record<string, string> {
   return { Authorization: `Bearer ${user.accessToken}` };
+}
+
+/** A limiter whose store is unreachable: every call fails, as with Upstash down. */
+export function unreachableLimiter(): RateLimiter {
+  const down = () => Promise.reject(new Error("Upstash unreachable"));
+  return { hit: down, remaining: down, reset: down, streak: down, recordFailure: down, clearStreaks: down };
 }

@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.ts";
 import { IP_LIMIT_WINDOW_SECONDS, type IpLimiter } from "./ip-limiter.ts";
-import type { RateLimiter, RateLimitRule } from "./ratelimit.ts";
+import type { FailureStreak, RateLimiter, RateLimitRule, StreakRule } from "./ratelimit.ts";
 
 /** Far more clients than one server sees in a window; past it the least recently counted are forgotten. */
 const MAX_KEYS_PER_RULE = 50_000;
@@ -65,6 +65,17 @@ export function memoryRateLimiter(clock: Clock, maxKeys = MAX_KEYS_PER_RULE): Me
       counters.delete(key);
     }
   };
+  const streakGroups = new Map<string, Map<string, Map<string, FailureStreak>>>();
+  const groupsOf = (rule: StreakRule) => {
+    let groups = streakGroups.get(rule.name);
+    if (!groups) {
+      groups = new Map();
+      streakGroups.set(rule.name, groups);
+    }
+    return groups;
+  };
+  const live = (rule: StreakRule, streak: FailureStreak | undefined, now: number) =>
+    streak && now - streak.lastAt <= rule.forgetAfterSeconds * 1000 ? streak : undefined;
   return {
     async hit(rule, key) {
       const { window, current, previous, used, resetAt } = usage(rule, key);
@@ -79,9 +90,35 @@ export function memoryRateLimiter(clock: Clock, maxKeys = MAX_KEYS_PER_RULE): Me
     async remaining(rule, key) {
       return Math.max(0, rule.limit - usage(rule, key).used);
     },
+    async reset(rule, key) {
+      countersOf(rule).delete(key);
+    },
+    async streak(rule, group, member, now) {
+      return live(rule, groupsOf(rule).get(group)?.get(member), now);
+    },
+    async recordFailure(rule, group, member, now) {
+      const groups = groupsOf(rule);
+      const members = groups.get(group) ?? new Map<string, FailureStreak>();
+      const streak = { count: (live(rule, members.get(member), now)?.count ?? 0) + 1, lastAt: now };
+      members.set(member, streak);
+      // Last recorded at the back, as with the windows: past `maxKeys` groups the least recently failed is forgotten.
+      groups.delete(group);
+      groups.set(group, members);
+      for (const key of groups.keys()) {
+        if (groups.size <= maxKeys) break;
+        groups.delete(key);
+      }
+      return streak;
+    },
+    async clearStreaks(rule, group, member) {
+      const groups = groupsOf(rule);
+      if (member === undefined) groups.delete(group);
+      else groups.get(group)?.delete(member);
+    },
     trackedKeys() {
       let total = 0;
       for (const counters of rules.values()) total += counters.size;
+      for (const groups of streakGroups.values()) total += groups.size;
       return total;
     },
   };

@@ -2,7 +2,16 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { actionTokens, users } from "../../../db/schema/index.ts";
 import { createTestApp, type TestApp } from "../../support/app.ts";
-import { bearer, mailTo, PASSWORD, post, signUp, tokenFromMail, uniqueEmail } from "../../support/identity.ts";
+import {
+  bearer,
+  mailTo,
+  PASSWORD,
+  post,
+  signUp,
+  tokenFromMail,
+  uniqueEmail,
+  unreachableLimiter,
+} from "../../support/identity.ts";
 
 let t: TestApp;
 
@@ -40,6 +49,30 @@ describe("registration", () => {
       "already_registered",
       "verify_email",
     ]);
+  });
+
+  it("mails an existing address at most 3 times an hour, answering every repeat identically", async () => {
+    const email = uniqueEmail();
+    const answers = [];
+    for (let i = 0; i < 8; i++) {
+      const response = await post(t, "/auth/register", { email, password: PASSWORD, name: "Again" });
+      answers.push({ status: response.status, body: await response.json() });
+    }
+    expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
+    expect(answers[0]).toEqual({ status: 202, body: { status: "verification_sent" } });
+    expect((await mailTo(t, email)).map((mail) => mail.template).sort()).toEqual([
+      "already_registered",
+      "already_registered",
+      "verify_email",
+    ]);
+  });
+
+  it("still creates and verifies a new account while the limiter is down, but mails no existing one", async () => {
+    const blind = await createTestApp({ limiter: unreachableLimiter() });
+    const email = uniqueEmail();
+    expect((await post(blind, "/auth/register", { email, password: PASSWORD, name: "New" })).status).toBe(202);
+    expect((await post(blind, "/auth/register", { email, password: PASSWORD, name: "New" })).status).toBe(202);
+    expect((await mailTo(t, email)).map((mail) => mail.template)).toEqual(["verify_email"]);
   });
 
   it("lets people register as teachers but never as admins", async () => {

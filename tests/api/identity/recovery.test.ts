@@ -1,9 +1,16 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { actionTokens, users } from "../../../db/schema/index.ts";
-import type { RateLimiter } from "../../../api/lib/ratelimit/ratelimit.ts";
 import { createTestApp, type TestApp } from "../../support/app.ts";
-import { mailTo, PASSWORD, post, signUp, tokenFromMail, uniqueEmail } from "../../support/identity.ts";
+import {
+  mailTo,
+  PASSWORD,
+  post,
+  signUp,
+  tokenFromMail,
+  uniqueEmail,
+  unreachableLimiter,
+} from "../../support/identity.ts";
 
 let t: TestApp;
 
@@ -41,11 +48,7 @@ describe("forgot password", () => {
   });
 
   it("fails closed when the limiter cannot count: no email", async () => {
-    const down: RateLimiter = {
-      hit: () => Promise.reject(new Error("redis down")),
-      remaining: () => Promise.reject(new Error("redis down")),
-    };
-    const broken = await createTestApp({ limiter: down });
+    const broken = await createTestApp({ limiter: unreachableLimiter() });
     const user = await signUp(t);
     const response = await post(broken, "/auth/forgot-password", { email: user.email });
     expect(response.status).toBe(503);

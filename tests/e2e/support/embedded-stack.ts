@@ -30,6 +30,7 @@ export async function startEmbeddedStack(): Promise<EmbeddedStack> {
     DATABASE_WS_PROXY: database.wsProxy,
     DATABASE_HTTP_PROXY: database.httpEndpoint,
     APP_ENV: "development",
+    DEV_MAILBOX: "on",
     MAIL_PROVIDER: "outbox",
     PAYMENT_PROVIDER: "local",
     PUBLIC_URL: `http://127.0.0.1:${port}`,

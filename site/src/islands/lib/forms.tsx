@@ -65,8 +65,21 @@ export function useSubmit(action: (values: Record<string, string>) => Promise<vo
   return { busy: submitting || !ready, failure, onSubmit };
 }
 
-/** A same-site path to go to after signing in; anything else (other hosts, `//evil`) falls back to `fallback`. */
-export function safeNextPath(raw: string | null, fallback = "/my"): string {
-  if (raw && raw.startsWith("/") && !raw.startsWith("//") && !raw.startsWith("/\\")) return raw;
-  return fallback;
+/**
+ * Where to go after signing in: `raw` resolved against this site, if it stays
+ * on this site's origin; anything else (other hosts, `//evil`, `/<tab>/evil`,
+ * `/\\evil`, `javascript:`) falls back to `fallback`. The browser's own URL
+ * parser decides, so characters it drops cannot smuggle a host past the check.
+ * The answer is the absolute URL that was checked, never a path to be parsed
+ * again: `/.//evil.example` normalizes to the path `//evil.example`, which on
+ * its own would name another host.
+ */
+export function safeNextPath(raw: string | null, fallback = "/my", origin = location.origin): string {
+  if (!raw) return fallback;
+  try {
+    const target = new URL(raw, origin);
+    return target.origin === new URL(origin).origin ? target.href : fallback;
+  } catch {
+    return fallback;
+  }
 }
