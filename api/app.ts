@@ -11,13 +11,14 @@ import { learningRoutes } from "./learning/routes.ts";
 import { notificationRoutes } from "./notifications/routes.ts";
 import { paymentRoutes } from "./payments/routes.ts";
 import { healthRoutes } from "./health/routes.ts";
-import { isDatabaseUnavailable } from "./lib/db-errors.ts";
+import { isDatabaseUnavailable, isDataException } from "./lib/db-errors.ts";
 import { AppError, problemBody } from "./lib/errors.ts";
 import { cachePolicy } from "./middleware/cache-policy.ts";
 import { corsForOrigins } from "./middleware/cors.ts";
 import { globalRateLimit } from "./middleware/rate-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { wrapThrownValues } from "./middleware/thrown-values.ts";
+import { refuseUnstorablePath } from "./middleware/unstorable-path.ts";
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -41,6 +42,7 @@ const API_SECURITY_HEADERS = {
 export function createApp(deps: AppDeps) {
   const api = new Hono<AppEnv>()
     .use(globalRateLimit(deps))
+    .use(refuseUnstorablePath)
     .use(
       bodyLimit({
         maxSize: deps.config.maxBodyBytes,
@@ -86,7 +88,8 @@ export function createApp(deps: AppDeps) {
 
   app.onError((error, c) => {
     const appError = toAppError(error);
-    if (appError.status >= 500) {
+    // A data exception is answered 400 but logged: it means a field got past validation.
+    if (appError.status >= 500 || isDataException(error)) {
       deps.logger.log("error", "request failed", {
         requestId: c.var.requestId,
         code: appError.code,
@@ -114,6 +117,9 @@ function toAppError(error: unknown): AppError {
       error.status === 401 ? "unauthorized" : "bad_request",
       error.message,
     );
+  }
+  if (isDataException(error)) {
+    return new AppError(400, "bad_request", "The request holds a value the database cannot take.");
   }
   if (isDatabaseUnavailable(error)) {
     return new AppError(503, "database_unavailable", "The database is unreachable; try again shortly.", {

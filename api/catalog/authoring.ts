@@ -4,7 +4,8 @@ import { categories, courses, enrollments, lessonProgress } from "../../db/schem
 import type { Executor, Tx } from "../../db/client.ts";
 import type { Deps } from "../deps.ts";
 import type { AccessClaims } from "../identity/access-token.ts";
-import { postgresCode } from "../lib/db-errors.ts";
+import { hasChanges } from "../lib/changes.ts";
+import { deleteUnlessReferenced, postgresCode } from "../lib/db-errors.ts";
 import { AppError } from "../lib/errors.ts";
 import { isId } from "../lib/ids.ts";
 import { htmlToText, plainText, sanitizeHtml } from "../lib/sanitize.ts";
@@ -159,7 +160,7 @@ export async function updateCourse(
     // A slug follows the title until the course is first published; after that, links to it must keep working.
     if (changes.title && changes.title !== course.title && course.publishedAt === null) {
       await withUniqueSlug(tx, changes.title, (slug) => write(slug));
-    } else {
+    } else if (hasChanges(changes)) {
       await write();
     }
   });
@@ -177,7 +178,16 @@ export async function deleteCourse(deps: Deps, courseId: string, editor: AccessC
     if (enrolled) {
       throw new AppError(409, "course_has_enrollments", "Learners are enrolled in this course; it cannot be deleted.");
     }
-    await tx.delete(courses).where(eq(courses.id, locked.id));
+    // Payments (even an abandoned checkout) keep their course: the books must still say what was sold.
+    await deleteUnlessReferenced(
+      () => tx.delete(courses).where(eq(courses.id, locked.id)),
+      () =>
+        new AppError(
+          409,
+          "course_has_payments",
+          "Checkouts were started for this course, so it cannot be deleted; keep it as a draft instead.",
+        ),
+    );
     return locked;
   });
   await invalidateCourse(deps, course);

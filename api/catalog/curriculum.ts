@@ -4,6 +4,7 @@ import { courseModules, lessons } from "../../db/schema/index.ts";
 import type { Tx } from "../../db/client.ts";
 import type { Deps } from "../deps.ts";
 import type { AccessClaims } from "../identity/access-token.ts";
+import { hasChanges } from "../lib/changes.ts";
 import { AppError } from "../lib/errors.ts";
 import { isId } from "../lib/ids.ts";
 import { plainText, sanitizeHtml } from "../lib/sanitize.ts";
@@ -130,7 +131,10 @@ export async function updateLesson(
     if (kind === "video" && !videoUrl) {
       throw AppError.validation([{ path: "videoUrl", message: "is required for a video lesson" }]);
     }
-    [updated] = await tx.update(lessons).set(lessonContent(input)).where(eq(lessons.id, lessonId)).returning();
+    const content = lessonContent(input);
+    [updated] = hasChanges(content)
+      ? await tx.update(lessons).set(content).where(eq(lessons.id, lessonId)).returning()
+      : [current];
     await refreshCourseCounters(tx, courseId);
   });
   return toLesson(updated!);

@@ -3,9 +3,10 @@ import { z } from "zod";
 import { courseModules, courses, earningsLedger, enrollments, lessons } from "../../db/schema/index.ts";
 import type { Deps } from "../deps.ts";
 import type { AccessClaims } from "../identity/access-token.ts";
-import { decodeCursor, type Page, type pageQuery, toPage } from "../lib/cursor.ts";
+import { decodeCursor, type Page, type pageQuery, timeAndIdCursor, toPage } from "../lib/cursor.ts";
 import { AppError } from "../lib/errors.ts";
 import { isId } from "../lib/ids.ts";
+import { MAX_SLUG_LENGTH } from "../lib/slug.ts";
 import { COURSE_TTL_SECONDS, courseKey, slugKey } from "./cache.ts";
 import { type Course, type CourseSummary, type Lesson, outer, selectSummaries, toLesson, toSummary } from "./views.ts";
 
@@ -39,6 +40,8 @@ const curriculum = sql<Course["modules"]>`(
   from ${courseModules} where ${outer(courseModules.courseId)} = ${outer(courses.id)}
 )`;
 
+const SLUG = new RegExp(`^[a-z0-9-]{1,${MAX_SLUG_LENGTH}}$`);
+
 async function loadCourse({ db }: Pick<Deps, "db">, where: { id: string } | { slug: string }) {
   const [row] = await selectSummaries(db, { description: sql<string>`${courses.description}`, modules: curriculum })
     .where("id" in where ? eq(courses.id, where.id) : eq(courses.slug, where.slug));
@@ -60,6 +63,8 @@ async function loadCourse({ db }: Pick<Deps, "db">, where: { id: string } | { sl
 export async function getCourse(deps: Pick<Deps, "db" | "cache">, idOrSlug: string, viewer: Viewer): Promise<Course> {
   const key = idOrSlug.toLowerCase();
   const byId = isId(key);
+  // Like an id, a slug is looked up only if slugify could have made it: anything else names no course.
+  if (!byId && !SLUG.test(key)) throw AppError.notFound("course");
   // The course is cached whole under both its id and its slug, so either lookup is one round trip to Redis.
   const cached = await deps.cache.get<Course>(byId ? courseKey(key) : slugKey(key));
   if (cached) return cached;
@@ -113,8 +118,6 @@ export async function getLesson({ db }: Pick<Deps, "db">, lessonId: string, view
   return { lesson: toLesson(row.lesson), isPublic: false };
 }
 
-const teacherCursor = z.tuple([z.iso.datetime(), z.uuid()]);
-
 /** What the studio shows beside each of a teacher's courses. */
 export interface TeacherCourse extends CourseSummary {
   /** Learners with access now (refunded enrollments do not count). */
@@ -144,7 +147,7 @@ export async function listTeacherCourses(
   teacherId: string,
   page: z.infer<typeof pageQuery>,
 ): Promise<Page<TeacherCourse>> {
-  const position = page.cursor ? decodeCursor(page.cursor, teacherCursor) : undefined;
+  const position = page.cursor ? decodeCursor(page.cursor, timeAndIdCursor) : undefined;
   const rows = await selectSummaries(db, teacherStats)
     .where(
       and(

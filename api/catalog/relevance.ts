@@ -1,23 +1,17 @@
 import { and, type SQL, sql } from "drizzle-orm";
-import { z } from "zod";
 import { courses } from "../../db/schema/index.ts";
 import type { Executor } from "../../db/client.ts";
-import { decodeCursor, type Page, toPage } from "../lib/cursor.ts";
+import { cursorField, cursorOf, decodeCursor, type Page, toPage } from "../lib/cursor.ts";
 import type { ListCoursesQuery } from "./schemas.ts";
-import { catalogFilters, idShape, plan, ratingShape } from "./sort-plans.ts";
+import { catalogFilters, plan, ratingField } from "./sort-plans.ts";
 import { type CourseSummary, selectSummaries, type SummaryRow, toSummary } from "./views.ts";
 
 const TITLE = 2;
 const ELSEWHERE = 1;
 
 /** The tier, the rating and id of the last row, and how many title matches have been listed so far. */
-const relevanceCursor = z.tuple([
-  z.union([z.literal(TITLE), z.literal(ELSEWHERE)]),
-  ratingShape,
-  idShape,
-  z.number().int().min(0),
-]);
-type Position = z.infer<typeof relevanceCursor>;
+const relevanceCursor = cursorOf(cursorField.oneOf(TITLE, ELSEWHERE), ratingField, cursorField.id, cursorField.count);
+type Position = [typeof TITLE | typeof ELSEWHERE, string, string, number];
 
 const rating = plan("rating");
 

@@ -1,18 +1,18 @@
 import { and, asc, desc, eq, gt, type SQL, sql } from "drizzle-orm";
-import { z } from "zod";
 import { categories, courses } from "../../db/schema/index.ts";
 import type { ListCoursesQuery, Sort } from "./schemas.ts";
+import { cursorField, cursorOf, type CursorShape } from "../lib/cursor.ts";
 import type { SummaryRow } from "./views.ts";
 
 export interface SortPlan {
   order: SQL[];
   key: (row: SummaryRow) => unknown[];
   after: (cursor: unknown[]) => SQL | undefined;
-  cursorShape: z.ZodType<unknown[]>;
+  cursorShape: CursorShape<unknown[]>;
 }
 
-export const idShape = z.uuid();
-export const ratingShape = z.string().regex(/^\d+(\.\d+)?$/);
+/** avg_rating is numeric(3, 2): one digit before the point. */
+export const ratingField = cursorField.decimal(1);
 
 /** Each sort's order, cursor position and "after the cursor" condition; ties always broken by id. */
 export function plan(sort: Exclude<Sort, "relevance">): SortPlan {
@@ -22,28 +22,28 @@ export function plan(sort: Exclude<Sort, "relevance">): SortPlan {
         order: [desc(courses.publishedAt), desc(courses.id)],
         key: (row) => [row.course.publishedAt?.toISOString(), row.course.id],
         after: ([at, id]) => sql`(${courses.publishedAt}, ${courses.id}) < (${at}::timestamptz, ${id}::uuid)`,
-        cursorShape: z.tuple([z.iso.datetime(), idShape]),
+        cursorShape: cursorOf(cursorField.timestamp, cursorField.id),
       };
     case "rating":
       return {
         order: [desc(courses.avgRating), desc(courses.id)],
         key: (row) => [String(row.course.avgRating), row.course.id],
         after: ([value, id]) => sql`(${courses.avgRating}, ${courses.id}) < (${value}::numeric, ${id}::uuid)`,
-        cursorShape: z.tuple([ratingShape, idShape]),
+        cursorShape: cursorOf(ratingField, cursorField.id),
       };
     case "price_asc":
       return {
         order: [asc(courses.priceCents), asc(courses.id)],
         key: (row) => [row.course.priceCents, row.course.id],
         after: ([price, id]) => sql`(${courses.priceCents}, ${courses.id}) > (${price}::int, ${id}::uuid)`,
-        cursorShape: z.tuple([z.number().int(), idShape]),
+        cursorShape: cursorOf(cursorField.int4, cursorField.id),
       };
     case "price_desc":
       return {
         order: [desc(courses.priceCents), desc(courses.id)],
         key: (row) => [row.course.priceCents, row.course.id],
         after: ([price, id]) => sql`(${courses.priceCents}, ${courses.id}) < (${price}::int, ${id}::uuid)`,
-        cursorShape: z.tuple([z.number().int(), idShape]),
+        cursorShape: cursorOf(cursorField.int4, cursorField.id),
       };
   }
 }

@@ -49,3 +49,30 @@ export function postgresCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Class 22, "data exception": a value Postgres cannot take (NUL in text, a
+ * number or date out of its type's range, a malformed literal). Inputs are
+ * validated before any query, so this is the last resort for a field the
+ * rules missed: the request was wrong, not the server.
+ */
+export function isDataException(error: unknown): boolean {
+  return postgresCode(error)?.startsWith("22") ?? false;
+}
+
+/** restrict_violation (ON DELETE RESTRICT) and foreign_key_violation (NO ACTION). */
+const STILL_REFERENCED = new Set(["23001", "23503"]);
+
+/**
+ * Runs a delete that a foreign key may refuse because other records, such as
+ * payments, still point at the row: the caller's conflict, answered with its
+ * own code, never a 500.
+ */
+export async function deleteUnlessReferenced<T>(remove: () => Promise<T>, conflict: () => Error): Promise<T> {
+  try {
+    return await remove();
+  } catch (error) {
+    if (STILL_REFERENCED.has(postgresCode(error) ?? "")) throw conflict();
+    throw error;
+  }
+}

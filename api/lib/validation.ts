@@ -10,13 +10,49 @@ export function fieldErrors(error: { issues: readonly z.core.$ZodIssue[] }): Fie
   }));
 }
 
-/** zValidator with the API's error shape: every failure is 422 validation_failed with one entry per field. */
+/** Postgres text holds neither NUL nor UTF-16 halves without their pair (UTF-8 cannot spell them). */
+export function isStorableText(value: string): boolean {
+  return !value.includes("\u0000") && value.isWellFormed();
+}
+
+const UNSTORABLE = "must not contain NUL characters or unpaired surrogates";
+
+/** Every string in a parsed input that Postgres could not store, wherever in the value it sits. */
+export function unstorableFields(value: unknown, path: string[] = []): FieldError[] {
+  if (typeof value === "string") {
+    return isStorableText(value) ? [] : [{ path: path.join(".") || "body", message: UNSTORABLE }];
+  }
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, item]) => [
+    ...(isStorableText(key) ? [] : [{ path: path.join(".") || "body", message: UNSTORABLE }]),
+    ...unstorableFields(item, [...path, key]),
+  ]);
+}
+
+/**
+ * The edge rule for every route's input: the schema, then the text rule over
+ * whatever the schema let through, so no field (present or future) can carry
+ * text to Postgres that it refuses.
+ */
+export function parseInput<Schema extends z.ZodType>(
+  schema: Schema,
+  value: unknown,
+): { success: true; data: z.output<Schema> } | { success: false; errors: FieldError[] } {
+  const result = schema.safeParse(value);
+  if (!result.success) return { success: false, errors: fieldErrors(result.error) };
+  const unstorable = unstorableFields(result.data);
+  return unstorable.length > 0 ? { success: false, errors: unstorable } : { success: true, data: result.data };
+}
+
+/** zValidator with the API's error shape and text rule: every failure is 422 validation_failed, one entry per field. */
 export function validate<Target extends keyof ValidationTargets, Schema extends z.ZodType>(
   target: Target,
   schema: Schema,
 ) {
   return zValidator(target, schema, (result) => {
     if (!result.success) throw AppError.validation(fieldErrors(result.error));
+    const unstorable = unstorableFields(result.data);
+    if (unstorable.length > 0) throw AppError.validation(unstorable);
   });
 }
 

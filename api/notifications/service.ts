@@ -2,7 +2,7 @@ import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { notifications } from "../../db/schema/index.ts";
 import type { Deps } from "../deps.ts";
-import { decodeCursor, type Page, type pageQuery, toPage } from "../lib/cursor.ts";
+import { decodeCursor, type Page, type pageQuery, timeAndIdCursor, toPage } from "../lib/cursor.ts";
 import { AppError } from "../lib/errors.ts";
 import { isId } from "../lib/ids.ts";
 
@@ -30,14 +30,12 @@ function toView(row: NotificationRow): NotificationView {
   };
 }
 
-const cursorShape = z.tuple([z.iso.datetime(), z.uuid()]);
-
 export async function listNotifications(
   { db }: Pick<Deps, "db">,
   userId: string,
   page: z.infer<typeof pageQuery>,
 ): Promise<Page<NotificationView> & { unreadCount: number }> {
-  const position = page.cursor ? decodeCursor(page.cursor, cursorShape) : undefined;
+  const position = page.cursor ? decodeCursor(page.cursor, timeAndIdCursor) : undefined;
   const [rows, [unread]] = await Promise.all([
     db
       .select()

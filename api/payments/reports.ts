@@ -3,17 +3,15 @@ import { z } from "zod";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { courses, earningsLedger, payments } from "../../db/schema/index.ts";
 import type { Deps } from "../deps.ts";
-import { decodeCursor, type Page, type pageQuery, toPage } from "../lib/cursor.ts";
+import { decodeCursor, type Page, type pageQuery, timeAndIdCursor, toPage } from "../lib/cursor.ts";
 import { type PaymentView, toPaymentView } from "./views.ts";
-
-const cursorShape = z.tuple([z.iso.datetime(), z.uuid()]);
 
 export async function listMyPayments(
   deps: Pick<Deps, "db" | "config" | "clock">,
   userId: string,
   page: z.infer<typeof pageQuery>,
 ): Promise<Page<PaymentView>> {
-  const position = page.cursor ? decodeCursor(page.cursor, cursorShape) : undefined;
+  const position = page.cursor ? decodeCursor(page.cursor, timeAndIdCursor) : undefined;
   const rows = await deps.db
     .select({ payment: payments, course: { id: courses.id, slug: courses.slug, title: courses.title } })
     .from(payments)

@@ -68,3 +68,26 @@ describe("error shapes", () => {
     expect(response.headers.get("X-Frame-Options")).toBe("SAMEORIGIN");
   });
 });
+
+describe("values Postgres cannot take", () => {
+  it("refuse NUL in any query parameter with 422 on that parameter, on every route that reads one", async () => {
+    const { app } = await createTestApp();
+    for (const [path, field] of [["/api/v1/dev/mail?to=a%00b", "to"], ["/api/v1/courses?q=py%00thon", "q"]]) {
+      const response = await app.request(path!);
+      expect(response.status, path).toBe(422);
+      expect(response.headers.get("Content-Type")).toContain(problemType);
+      expect((await response.json()).errors).toEqual([{ path: field, message: expect.any(String) }]);
+    }
+  });
+
+  it("answer a path holding NUL or an unpaired surrogate with 404, before any lookup", async () => {
+    const { app } = await createTestApp();
+    for (
+      const path of ["/api/v1/courses/abc%00def", "/api/v1/payments/local/checkout/a%00b", "/api/v1/x%ED%A0%80%00"]
+    ) {
+      const response = await app.request(path);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get("Content-Type")).toContain(problemType);
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { createPublished } from "../support/catalog.ts";
 import { type SignedIn, signUp } from "../support/identity.ts";
+import { extremeBody, extremeCursorQuery, percentEncode, unstorableQuery, unstorableText } from "./hostile-input.ts";
 import { ROUTES } from "./routes.ts";
 
 /**
@@ -103,6 +104,45 @@ beforeAll(async () => {
   realIds = [course.id, course.moduleId, ...course.lessonIds];
 });
 
+type Route = (typeof ROUTES)[number];
+
+interface Attempt {
+  /** Stands in for every path parameter, already percent-encoded. */
+  param: string;
+  search: string;
+  payload: string | Uint8Array<ArrayBuffer> | undefined;
+  authorization?: string;
+  signedIn: boolean;
+}
+
+/** Sends one request and checks the answer: never a 5xx, every error problem+json, nothing written when refused. */
+async function attempt(route: Route, { param, search, payload, authorization, signedIn }: Attempt): Promise<Response> {
+  const path = route.path.replace(/:\w+/g, param);
+  const headers: Record<string, string> = { "Content-Type": "application/json", "Idempotency-Key": "fuzz" };
+  const user = route.auth && signedIn ? tokens[route.auth] : undefined;
+  if (user) headers.Authorization = `Bearer ${user.accessToken}`;
+  else if (authorization) headers.Authorization = authorization;
+  const before = await rowCounts();
+  const response = await t.app.request(`${path}?${search}`, {
+    method: route.method,
+    headers,
+    body: route.method === "GET" ? undefined : payload,
+  });
+  const contentType = response.headers.get("Content-Type") ?? "";
+  const answer = await response.clone().text();
+  expect(response.status, `${route.method} ${path}?${search} ${String(payload)} → ${answer.slice(0, 300)}`)
+    .toBeLessThan(500);
+  if (response.status >= 400) {
+    expect(contentType).toContain("application/problem+json");
+    expect(await rowCounts()).toEqual(before);
+  }
+  return response;
+}
+
+/** Real ids let requests past the lookups into validation; deletes get none, or the fixtures would go. */
+const paramFor = (route: Route, realId: string | undefined, param: string) =>
+  (route.method === "DELETE" ? undefined : realId) ?? param;
+
 describe("fuzzing every route", () => {
   it.each(ROUTES)("$method $path: never 5xx, always problem+json, nothing written when refused", async (route) => {
     await fc.assert(
@@ -114,32 +154,48 @@ describe("fuzzing every route", () => {
         authorization,
         fc.boolean(),
         async (payload, param, realId, search, header, signedIn) => {
-          // Real ids let requests past the lookups into validation; deletes get none, or the fixtures would go.
-          const path = route.path.replace(/:\w+/g, (route.method === "DELETE" ? undefined : realId) ?? param);
-          const headers: Record<string, string> = { "Content-Type": "application/json", "Idempotency-Key": "fuzz" };
-          const user = route.auth && signedIn ? tokens[route.auth] : undefined;
-          if (user) headers.Authorization = `Bearer ${user.accessToken}`;
-          else if (header) headers.Authorization = header;
-          const hasBody = route.method !== "GET";
-          const before = await rowCounts();
-          const response = await t.app.request(`${path}?${search}`, {
-            method: route.method,
-            headers,
-            body: hasBody ? payload : undefined,
+          await attempt(route, {
+            param: paramFor(route, realId, param),
+            search,
+            payload,
+            authorization: header,
+            signedIn,
           });
-          const contentType = response.headers.get("Content-Type") ?? "";
-          const answer = await response.text();
-          expect(response.status, `${route.method} ${path} → ${answer.slice(0, 300)}`).toBeLessThan(500);
-          if (response.status >= 400) {
-            expect(contentType).toContain("application/problem+json");
-            expect(await rowCounts()).toEqual(before);
-          }
         },
       ),
       { numRuns: 60, seed: 20261128 },
     );
   });
+});
 
+describe("fuzzing every route with values Postgres cannot take", () => {
+  it.each(ROUTES)("$method $path: unstorable text, out-of-range numbers, dates and cursors are 4xx", async (route) => {
+    await fc.assert(
+      fc.asyncProperty(
+        unstorableText.map(percentEncode),
+        fc.option(fc.constantFrom(...realIds), { nil: undefined }),
+        fc.oneof(unstorableQuery, extremeCursorQuery),
+        extremeBody,
+        async (param, realId, search, payload) => {
+          await attempt(route, { param: paramFor(route, realId, param), search, payload, signedIn: true });
+        },
+      ),
+      { numRuns: 60, seed: 20261202 },
+    );
+  });
+
+  it.each(ROUTES.filter((route) => route.method === "PATCH"))(
+    "$method $path: an empty body changes nothing and is no error",
+    async (route) => {
+      for (const realId of realIds) {
+        const response = await attempt(route, { param: realId, search: "", payload: "{}", signedIn: true });
+        expect([200, 403, 404, 422]).toContain(response.status);
+      }
+    },
+  );
+});
+
+describe("the route list", () => {
   it("covers every route the app serves", async () => {
     const { createApp } = await import("../../api/app.ts");
     const served = createApp(t.deps).routes

@@ -1,4 +1,5 @@
 import { type ListCoursesQuery, listCoursesQuery } from "../../../api/catalog/schemas.ts";
+import { parseInput } from "../../../api/lib/validation.ts";
 
 /** The catalog's filters as they appear in a page address (and in the filter form's fields). */
 export const FILTER_KEYS = ["q", "category", "level", "free", "sort"] as const;
@@ -11,7 +12,7 @@ export interface CatalogRequest {
 }
 
 /**
- * Reads the catalog query from the address with the API's own schema.
+ * Reads the catalog query from the address with the API's own schema and text rule.
  * A bad parameter is dropped rather than failing the page: people edit URLs,
  * and crawlers keep old ones.
  */
@@ -24,9 +25,9 @@ export function catalogRequest(params: URLSearchParams, fixed: { category?: stri
   if (fixed.category) raw.category = fixed.category;
   let dropped = false;
   for (;;) {
-    const parsed = listCoursesQuery.safeParse(raw);
+    const parsed = parseInput(listCoursesQuery, raw);
     if (parsed.success) return { query: parsed.data, dropped };
-    for (const issue of parsed.error.issues) delete raw[String(issue.path[0])];
+    for (const error of parsed.errors) delete raw[error.path.split(".")[0]!];
     dropped = true;
   }
 }

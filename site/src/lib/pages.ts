@@ -6,6 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import type { Deps } from "../../../api/deps.ts";
+import { isDataException } from "../../../api/lib/db-errors.ts";
 import { AppError } from "../../../api/lib/errors.ts";
 import { PRIVATE_CACHE, sharePublicly } from "../../../api/lib/http-cache.ts";
 import { publicOrigin, withServices } from "../../../api/worker-api.ts";
@@ -37,7 +38,9 @@ export async function load<T>(work: (deps: Deps) => Promise<T>): Promise<Loaded<
     return { ok: true, value: await withServices(env, work) };
   } catch (error) {
     if (error instanceof AppError && error.status === 404) return { ok: false, failure: "not_found" };
-    if (error instanceof AppError && error.status === 422) return { ok: false, failure: "bad_request" };
+    if (error instanceof AppError && error.status < 500) return { ok: false, failure: "bad_request" };
+    // The API's last resort, as its error handler has it: a value Postgres cannot take is the address's fault.
+    if (isDataException(error)) return { ok: false, failure: "bad_request" };
     console.error(JSON.stringify({ level: "error", message: "page data unavailable", error: String(error) }));
     return { ok: false, failure: "unavailable" };
   }

@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { courses, enrollments } from "../../../db/schema/index.ts";
+import { courses, enrollments, payments } from "../../../db/schema/index.ts";
 import { createTestApp, type TestApp } from "../../support/app.ts";
 import { call, createDraft, createPublished, json } from "../../support/catalog.ts";
 import { insertCategory } from "../../support/factories.ts";
 import { type SignedIn, signUp } from "../../support/identity.ts";
+import { checkout } from "../../support/payments.ts";
 
 let t: TestApp;
 let teacher: SignedIn;
@@ -261,5 +262,52 @@ describe("deleting courses", () => {
     expect((await json(await call(t, "DELETE", `/courses/${taken.id}`, teacher), 409)).code).toBe(
       "course_has_enrollments",
     );
+  });
+
+  it("refuses a draft that ever had a checkout with 409 course_has_payments, keeping course and payment", async () => {
+    const course = await createPublished(t, teacher, { priceCents: 2900 });
+    await json(await checkout(t, student, course.id, crypto.randomUUID()), 201);
+    await json(await call(t, "POST", `/courses/${course.id}/unpublish`, teacher), 200);
+
+    const refused = await json(await call(t, "DELETE", `/courses/${course.id}`, teacher), 409);
+    expect(refused.code).toBe("course_has_payments");
+    expect(await t.db.select().from(courses).where(eq(courses.id, course.id))).toHaveLength(1);
+    expect(await t.db.select().from(payments).where(eq(payments.courseId, course.id))).toHaveLength(1);
+  });
+
+  it("deletes a module or a lesson learners have progress on, with the progress", async () => {
+    const course = await createPublished(t, teacher, { lessons: 2 });
+    await json(await call(t, "POST", `/courses/${course.id}/enroll`, student), 201);
+    await json(await call(t, "POST", `/lessons/${course.lessonIds[0]}/complete`, student), 200);
+    expect((await call(t, "DELETE", `/lessons/${course.lessonIds[0]}`, teacher)).status).toBe(204);
+    await json(await call(t, "POST", `/lessons/${course.lessonIds[1]}/complete`, student), 200);
+    expect((await call(t, "DELETE", `/modules/${course.moduleId}`, teacher)).status).toBe(204);
+  });
+});
+
+describe("updates that change nothing", () => {
+  it("answer an empty PATCH of a course or a lesson with 200 and the object as it was", async () => {
+    const course = await createPublished(t, teacher, { lessons: 1 });
+    const patched = await json(await call(t, "PATCH", `/courses/${course.id}`, teacher, {}), 200);
+    expect(patched).toMatchObject({ id: course.id, title: course.title, updatedAt: course.updatedAt });
+
+    const lessonPath = `/lessons/${course.lessonIds[0]}`;
+    const lesson = await json(await call(t, "GET", lessonPath, teacher), 200);
+    expect(await json(await call(t, "PATCH", lessonPath, teacher, {}), 200)).toEqual(lesson);
+  });
+});
+
+describe("text Postgres cannot store", () => {
+  it("refuses NUL and unpaired surrogates in any field with 422, and in a path with 404", async () => {
+    const draft = await createDraft(t, teacher);
+    for (const title of ["Py\u0000thon basics", "Python \uD800 basics"]) {
+      const refused = await json(await call(t, "PATCH", `/courses/${draft.id}`, teacher, { title }), 422);
+      expect(refused.errors).toEqual([{ path: "title", message: expect.any(String) }]);
+    }
+    const lesson = await call(t, "POST", `/courses/${draft.id}/modules`, teacher, { title: "Intro\u0000" });
+    expect((await json(lesson, 422)).errors[0].path).toBe("title");
+    for (const path of ["/courses/abc%00def", `/courses/${draft.id}%00`, "/lessons/%00", "/modules/%00"]) {
+      expect((await json(await call(t, "GET", path, teacher), 404)).code).toBe("not_found");
+    }
   });
 });

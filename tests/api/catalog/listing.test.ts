@@ -1,6 +1,7 @@
 import { eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { courses } from "../../../db/schema/index.ts";
+import { encodeCursor } from "../../../api/lib/cursor.ts";
 import { createTestApp, type TestApp } from "../../support/app.ts";
 import { call, createPublished, json } from "../../support/catalog.ts";
 import { insertCategory } from "../../support/factories.ts";
@@ -107,6 +108,26 @@ describe("GET /courses", () => {
     const newestCursor = (await json(await call(t, "GET", `/courses?category=${category}&limit=1`), 200)).nextCursor;
     const mismatched = await call(t, "GET", `/courses?sort=price_asc&cursor=${newestCursor}`);
     expect((await json(mismatched, 422)).errors[0].path).toBe("cursor");
+  });
+
+  const id = "0192f6c4-8a7b-7c3d-9e1f-000000000001";
+  it.each([
+    ["price_asc", [Number.MAX_SAFE_INTEGER, id]],
+    ["price_desc", [-Number.MAX_SAFE_INTEGER, id]],
+    ["price_asc", [2 ** 31, id]],
+    ["newest", ["0000-01-01T00:00:00Z", id]],
+    ["rating", ["99999999999999999999.5", id]],
+    ["relevance", [2, "5", id, Number.MAX_SAFE_INTEGER]],
+  ])("refuses a %s cursor with values past its columns (%j) as an invalid cursor", async (sort, position) => {
+    const search = sort === "relevance" ? "&q=catalog" : "";
+    const response = await call(t, "GET", `/courses?sort=${sort}${search}&cursor=${encodeCursor(position)}`);
+    expect((await json(response, 422)).errors).toEqual([{ path: "cursor", message: expect.any(String) }]);
+  });
+
+  it("refuses text Postgres cannot store in the query (422) and in the address (404)", async () => {
+    expect((await json(await call(t, "GET", "/courses?q=py%00thon"), 422)).errors[0].path).toBe("q");
+    expect((await json(await call(t, "GET", "/courses?category=a%00b"), 422)).errors[0].path).toBe("category");
+    expect((await json(await call(t, "GET", "/courses/abc%00def"), 404)).code).toBe("not_found");
   });
 });
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { encodeCursor } from "../../../api/lib/cursor.ts";
 import { createTestApp, type TestApp } from "../../support/app.ts";
 import { call, createPublished, json } from "../../support/catalog.ts";
 import { type SignedIn, signUp } from "../../support/identity.ts";
@@ -53,5 +54,23 @@ describe("notifications", () => {
     expect((await call(t, "POST", "/notifications/not-an-id/read", other)).status).toBe(404);
     expect((await json(await call(t, "GET", "/notifications", owner), 200)).unreadCount).toBe(1);
     expect((await call(t, "GET", "/notifications")).status).toBe(401);
+  });
+});
+
+describe("notification cursors", () => {
+  it.each(["0000-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2026-02-30T00:00:00Z"])(
+    "refuse a cursor dated %s as an invalid cursor (422), not a 500",
+    async (date) => {
+      const learner = await signUp(t);
+      const cursor = encodeCursor([date, crypto.randomUUID()]);
+      const refused = await json(await call(t, "GET", `/notifications?cursor=${cursor}`, learner), 422);
+      expect(refused).toMatchObject({ code: "validation_failed", errors: [{ path: "cursor" }] });
+    },
+  );
+
+  it("refuse text Postgres cannot store in the cursor or the path", async () => {
+    const learner = await signUp(t);
+    expect((await call(t, "GET", "/notifications?cursor=a%00b", learner)).status).toBe(422);
+    expect((await call(t, "POST", "/notifications/a%00b/read", learner)).status).toBe(404);
   });
 });
