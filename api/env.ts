@@ -2,7 +2,7 @@ import { z } from "zod";
 
 const postgresUrl = z
   .url()
-  .refine((value) => /^postgres(ql)?:$/.test(new URL(value).protocol), "must be a postgres:// URL");
+  .refine((value) => /^postgres(ql)?:$/.test(URL.parse(value)?.protocol ?? ""), "must be a postgres:// URL");
 
 const commaList = z
   .string()

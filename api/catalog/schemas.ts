@@ -61,9 +61,11 @@ export const VIDEO_HOSTS = [
 ];
 const VIDEO_HOST_SUFFIXES = [".cloudflarestream.com", ".r2.dev", ".r2.cloudflarestorage.com"];
 
+/** Zod runs refinements on a value that already failed the URL check, so the host is read only if it parses. */
 export const videoUrl = httpsUrl.refine((value) => {
-  const host = new URL(value).hostname;
-  return VIDEO_HOSTS.includes(host) || VIDEO_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix));
+  const host = URL.parse(value)?.hostname;
+  return host !== undefined &&
+    (VIDEO_HOSTS.includes(host) || VIDEO_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix)));
 }, "must be a YouTube, Vimeo, Cloudflare Stream or R2 URL");
 
 const lessonFields = {

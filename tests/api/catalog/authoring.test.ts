@@ -169,6 +169,8 @@ describe("curriculum", () => {
         "https://evil.example/video.mp4",
         "http://www.youtube.com/watch?v=x",
         "javascript:alert(1)",
+        // Not a URL at all: the host rule must not try to parse it (the fuzzer found this one as a 500).
+        "0000-01-01T00:00:00Z",
         undefined,
       ]
     ) {
