@@ -9,6 +9,7 @@ import { devRoutes } from "./dev/routes.ts";
 import { authRoutes, meRoutes } from "./identity/routes.ts";
 import { learningRoutes } from "./learning/routes.ts";
 import { notificationRoutes } from "./notifications/routes.ts";
+import { LOCAL_CHECKOUT_STYLE_SOURCE } from "./payments/local-page.ts";
 import { paymentRoutes } from "./payments/routes.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { isDatabaseUnavailable, isDataException } from "./lib/db-errors.ts";
@@ -26,17 +27,28 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * The API answers JSON (and one local checkout page): HSTS, nosniff, framing, referrer and resource policy matter
  * for it. The rest of Hono's defaults only concern documents in old or rendering browsers (XSS auditor, IE
  * downloads, Flash policies, DNS prefetch, opener and agent clusters), and every header is paid for again on each
- * cached answer.
+ * cached answer. The Content-Security-Policy lets a JSON answer opened as a document load nothing, and the
+ * checkout page only its own stylesheet and a form that posts to the API and is redirected to the site.
  */
-const API_SECURITY_HEADERS = {
-  crossOriginResourcePolicy: "cross-origin",
-  crossOriginOpenerPolicy: false,
-  originAgentCluster: false,
-  xDnsPrefetchControl: false,
-  xDownloadOptions: false,
-  xPermittedCrossDomainPolicies: false,
-  xXssProtection: false,
-} as const;
+function apiSecurityHeaders(publicUrl: string) {
+  return {
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      styleSrc: [LOCAL_CHECKOUT_STYLE_SOURCE],
+      formAction: ["'self'", new URL(publicUrl).origin],
+      baseUri: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+    xFrameOptions: "DENY",
+    crossOriginResourcePolicy: "cross-origin",
+    crossOriginOpenerPolicy: false,
+    originAgentCluster: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  };
+}
 
 /** The composition root: the same app serves Workers, Deno and the tests. */
 export function createApp(deps: AppDeps) {
@@ -75,7 +87,7 @@ export function createApp(deps: AppDeps) {
     .use(cachePolicy)
     .use(wrapThrownValues)
     .use(requestContext(deps))
-    .use(secureHeaders(API_SECURITY_HEADERS))
+    .use(secureHeaders(apiSecurityHeaders(deps.config.publicUrl)))
     .use("/api/*", corsForOrigins(deps.config.corsOrigins))
     .route("/health", healthRoutes)
     .route("/api/v1", api);

@@ -1,7 +1,10 @@
 import { handle } from "@astrojs/cloudflare/handler";
 import { env as bindings } from "cloudflare:workers";
 import type { ExecutionContext } from "hono";
+import { headerPolicy, SITE_SECURITY_HEADERS } from "../site/src/lib/security-headers.ts";
 import type { AppDeps, EmailJob } from "./deps.ts";
+import { environmentWarning } from "./env.ts";
+import { withHeaders } from "./lib/response-cache/http.ts";
 import { responseCacheFor, sharedCacheFront } from "./lib/response-cache/serve.ts";
 import type { QueueMessage } from "./notifications/email-consumer.ts";
 import { handleApi, handleEmailBatch, handleScheduled, isolateDeps } from "./worker-api.ts";
@@ -9,6 +12,16 @@ import { handleApi, handleEmailBatch, handleScheduled, isolateDeps } from "./wor
 export { withServices } from "./worker-api.ts";
 
 const API_PATHS = /^\/(api|health)(\/|$)/;
+
+/** Isolates that have said what they run as: once each, at their first request (a Worker has no startup hook). */
+const announced = new WeakSet<AppDeps>();
+
+function announceEnvironment(deps: AppDeps): void {
+  if (announced.has(deps)) return;
+  announced.add(deps);
+  const warning = environmentWarning(deps.config);
+  if (warning) deps.logger.log("warn", warning);
+}
 
 /** The isolate's own front, built once: without Workers Cache every request goes through it. */
 const inProcessFronts = new WeakMap<AppDeps, ReturnType<typeof sharedCacheFront>>();
@@ -19,6 +32,15 @@ function frontFor(deps: AppDeps, ctx: ExecutionContext): ReturnType<typeof share
   let front = inProcessFronts.get(deps);
   if (!front) inProcessFronts.set(deps, front = sharedCacheFront(cache, deps.config.publicUrl));
   return front;
+}
+
+/** Before the cache stores the answer: Workers Cache hands it out again without running the Worker. */
+function withSiteSecurityHeaders(response: Response): Response {
+  return withHeaders(response, (headers) => {
+    for (const [name, value] of Object.entries(SITE_SECURITY_HEADERS)) headers.set(name, value);
+    const policy = headers.get("Content-Security-Policy");
+    if (policy) headers.set("Content-Security-Policy", headerPolicy(policy));
+  });
 }
 
 /**
@@ -37,9 +59,10 @@ export default {
     const origin = (forwarded: Request) =>
       API_PATHS.test(new URL(forwarded.url).pathname)
         ? handleApi(forwarded, bindings, ctx)
-        : handle(forwarded, bindings as never, ctx as never);
+        : handle(forwarded, bindings as never, ctx as never).then(withSiteSecurityHeaders);
     const deps = isolateDeps(bindings);
     if (!deps) return origin(request);
+    announceEnvironment(deps);
     return frontFor(deps, ctx).serve(request, origin, (work) => ctx.waitUntil(work));
   },
   queue(batch: { messages: readonly QueueMessage<EmailJob>[] }, _env: unknown, ctx: ExecutionContext): Promise<void> {

@@ -1,3 +1,18 @@
+import { createHash } from "node:crypto";
+
+const STYLESHEET = `
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 28rem; margin: 4rem auto; padding: 0 1rem; color: #1a1a1a; }
+.card { border: 1px solid #ccc; border-radius: .5rem; padding: 1.5rem; }
+.amount { font-size: 2rem; font-weight: 700; margin: .5rem 0 1rem; }
+.note { color: #555; font-size: .875rem; }
+button { font: inherit; padding: .6rem 1.2rem; border-radius: .4rem; border: 1px solid #1a1a1a; cursor: pointer; }
+button[value=paid] { background: #1a1a1a; color: #fff; }
+form { display: flex; gap: .75rem; }
+`;
+
+/** The page's only inline content, for the API's Content-Security-Policy (api/app.ts). */
+export const LOCAL_CHECKOUT_STYLE_SOURCE = `'sha256-${createHash("sha256").update(STYLESHEET).digest("base64")}'`;
+
 const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function price(cents: number, currency: string): string {
@@ -16,15 +31,7 @@ export function localCheckoutPage(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Local checkout — Lectern</title>
-<style>
-body { font: 16px/1.5 system-ui, sans-serif; max-width: 28rem; margin: 4rem auto; padding: 0 1rem; color: #1a1a1a; }
-.card { border: 1px solid #ccc; border-radius: .5rem; padding: 1.5rem; }
-.amount { font-size: 2rem; font-weight: 700; margin: .5rem 0 1rem; }
-.note { color: #555; font-size: .875rem; }
-button { font: inherit; padding: .6rem 1.2rem; border-radius: .4rem; border: 1px solid #1a1a1a; cursor: pointer; }
-button[value=paid] { background: #1a1a1a; color: #fff; }
-form { display: flex; gap: .75rem; }
-</style>
+<style>${STYLESHEET}</style>
 </head>
 <body>
 <main class="card">

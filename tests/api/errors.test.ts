@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { localCheckoutPage } from "../../api/payments/local-page.ts";
 import { createTestApp } from "../support/app.ts";
 
 const problemType = "application/problem+json";
@@ -65,7 +67,19 @@ describe("error shapes", () => {
     const response = await app.request("/api/v1/categories");
     expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(response.headers.get("Strict-Transport-Security")).toContain("max-age=");
-    expect(response.headers.get("X-Frame-Options")).toBe("SAMEORIGIN");
+    expect(response.headers.get("X-Frame-Options")).toBe("DENY");
+    expect(response.headers.get("Content-Security-Policy")).toMatch(/^default-src 'none'; .*frame-ancestors 'none'$/);
+  });
+
+  it("let the local checkout page's stylesheet, and nothing else inline, through the API's policy", async () => {
+    const { app } = await createTestApp();
+    const policy = (await app.request("/api/v1/categories")).headers.get("Content-Security-Policy")!;
+    const page = localCheckoutPage({ sessionId: "cs_local_x", courseTitle: "T", amountCents: 100, currency: "usd" });
+    const styles = [...page.matchAll(/<style>([^<]*)<\/style>/g)].map(([, css]) => css!);
+    expect(styles).toHaveLength(1);
+    const hash = createHash("sha256").update(styles[0]!).digest("base64");
+    expect(policy).toContain(`style-src 'sha256-${hash}'`);
+    expect(page).not.toMatch(/<script|\sstyle=|\son\w+=/);
   });
 });
 

@@ -102,6 +102,8 @@ describe("teacher studio: from sign-up to a published course", () => {
 
     const sitemap = await (await fetch(`${baseUrl()}/sitemap.xml`)).text();
     expect(sitemap).toContain(`/courses/${slug}</loc>`);
-    expect(browser.pageErrors()).toEqual([]);
+    // The only complaint allowed: the site's policy refusing the pasted onerror when the editor parses it to clean.
+    const refusedPayload = /Executing inline event handler violates the following Content Security Policy/;
+    expect(browser.pageErrors().filter((error) => !refusedPayload.test(error))).toEqual([]);
   });
 });
