@@ -28,13 +28,15 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * for it. The rest of Hono's defaults only concern documents in old or rendering browsers (XSS auditor, IE
  * downloads, Flash policies, DNS prefetch, opener and agent clusters), and every header is paid for again on each
  * cached answer. The Content-Security-Policy lets a JSON answer opened as a document load nothing, and the
- * checkout page only its own stylesheet and a form that posts to the API and is redirected to the site.
+ * checkout page only its own stylesheet, the site's icon and a form that posts to the API and is redirected to the site.
  */
 function apiSecurityHeaders(publicUrl: string) {
   return {
     contentSecurityPolicy: {
       defaultSrc: ["'none'"],
       styleSrc: [LOCAL_CHECKOUT_STYLE_SOURCE],
+      // The checkout page's icon is the site's, served by the same Worker.
+      imgSrc: ["'self'"],
       formAction: ["'self'", new URL(publicUrl).origin],
       baseUri: ["'none'"],
       frameAncestors: ["'none'"],

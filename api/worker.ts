@@ -34,9 +34,27 @@ function frontFor(deps: AppDeps, ctx: ExecutionContext): ReturnType<typeof share
   return front;
 }
 
+/** The reason phrases of the errors the site answers with. */
+const REASONS: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  404: "Not Found",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+/**
+ * Astro answers a missing page with its prerendered 404 page's answer re-labelled 404, reason phrase and all:
+ * "404 OK". The phrase follows the status here.
+ */
+function withReasonPhrase(response: Response): Response {
+  if (response.ok || response.statusText !== "OK") return response;
+  const { status, headers, body } = response;
+  return new Response(body, { status, statusText: REASONS[status] ?? "", headers });
+}
+
 /** Before the cache stores the answer: Workers Cache hands it out again without running the Worker. */
 function withSiteSecurityHeaders(response: Response): Response {
-  return withHeaders(response, (headers) => {
+  return withHeaders(withReasonPhrase(response), (headers) => {
     for (const [name, value] of Object.entries(SITE_SECURITY_HEADERS)) headers.set(name, value);
     const policy = headers.get("Content-Security-Policy");
     if (policy) headers.set("Content-Security-Policy", headerPolicy(policy));

@@ -30,6 +30,7 @@ export function localCheckoutPage(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <title>Local checkout — Lectern</title>
 <style>${STYLESHEET}</style>
 </head>

@@ -12,9 +12,16 @@ describe("a buyer", () => {
     const account = await registerAndVerify();
     const page = await browser.newPage();
     await logIn(page, account, `/courses/${course.slug}`);
+    const missing: string[] = [];
+    page.on("response", (response) => {
+      if (response.status() >= 400 && !response.url().includes("/api/v1/")) missing.push(response.url());
+    });
 
     await page.getByRole("button", { name: /^Buy for/ }).click();
     await page.waitForURL(/\/api\/v1\/payments\/local\/checkout\//);
+    // The provider's page names its icon, so the browser does not go looking for /favicon.ico.
+    await expect.poll(() => page.evaluate(() => document.querySelector("link[rel=icon]")?.getAttribute("href")))
+      .toBe("/favicon.svg");
     await page.getByRole("button", { name: "Pay" }).click();
     await page.waitForURL(/\/checkout\/success\?/);
     await page.getByText(`Payment received. You now have access to ${course.title}.`).waitFor();
@@ -25,6 +32,7 @@ describe("a buyer", () => {
     await page.waitForURL(/\/learn\//);
     await page.locator(".lesson-content").waitFor();
     expect(await page.getByText("Enroll in this course").count()).toBe(0);
+    expect(missing).toEqual([]);
     await page.context().close();
   });
 

@@ -83,9 +83,11 @@ describe("crawlers and logged-out visitors", () => {
     const category = categories[0]!;
     expect((await page.goto(`/categories/${category.slug}`))?.status()).toBe(200);
     expect(await page.locator("h1").textContent()).toBe(category.name);
-    expect((await page.goto("/courses/no-such-course"))?.status()).toBe(404);
+    const missingCourse = await page.goto("/courses/no-such-course");
+    expect([missingCourse?.status(), missingCourse?.statusText()]).toEqual([404, "Not Found"]);
     expect(await page.getByRole("heading", { name: "Page not found" }).count()).toBe(1);
-    expect((await page.goto("/nothing/here"))?.status()).toBe(404);
+    const missingPage = await page.goto("/nothing/here");
+    expect([missingPage?.status(), missingPage?.statusText()]).toEqual([404, "Not Found"]);
     await page.context().close();
   });
 

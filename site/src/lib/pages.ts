@@ -31,7 +31,11 @@ export function absoluteUrl(path: string): string {
 export type Failure = "not_found" | "bad_request" | "unavailable";
 export type Loaded<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 
-const STATUS: Record<Failure, number> = { not_found: 404, bad_request: 400, unavailable: 503 };
+const STATUS: Record<Failure, { status: number; statusText: string }> = {
+  not_found: { status: 404, statusText: "Not Found" },
+  bad_request: { status: 400, statusText: "Bad Request" },
+  unavailable: { status: 503, statusText: "Service Unavailable" },
+};
 
 export async function load<T>(work: (deps: Deps) => Promise<T>): Promise<Loaded<T>> {
   try {
@@ -46,9 +50,12 @@ export async function load<T>(work: (deps: Deps) => Promise<T>): Promise<Loaded<
   }
 }
 
-/** Sets the response's status and caching for a failed load: errors are never cached at the edge. */
+/**
+ * Sets the response's status and caching for a failed load: errors are never cached at the edge. Astro starts
+ * every response as "200 OK" and leaves the text alone when only the number changes ("404 OK").
+ */
 export function applyFailure(response: ResponseInit & { headers: Headers }, failure: Failure): void {
-  response.status = STATUS[failure];
+  Object.assign(response, STATUS[failure]);
   response.headers.set("Cache-Control", PRIVATE_CACHE);
   if (failure === "unavailable") response.headers.set("Retry-After", "5");
 }
