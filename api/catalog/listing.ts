@@ -1,11 +1,11 @@
-import { and, type SQL, sql } from "drizzle-orm";
+import { and, count, type SQL, sql } from "drizzle-orm";
 import { courses } from "../../db/schema/index.ts";
 import type { Executor } from "../../db/client.ts";
 import type { Deps } from "../deps.ts";
 import { decodeCursor, type Page, toPage } from "../lib/cursor.ts";
 import { relevancePage } from "./relevance.ts";
 import type { ListCoursesQuery } from "./schemas.ts";
-import { correctTerms, toTsquery } from "./search-terms.ts";
+import { correctedQuery, correctTerms, toTsquery } from "./search-terms.ts";
 import { catalogFilters, plan, type SortPlan } from "./sort-plans.ts";
 import { type CourseSummary, selectSummaries, toSummary } from "./views.ts";
 
@@ -30,16 +30,33 @@ export function catalogQuery(db: Executor, query: ListCoursesQuery, words?: stri
     query.sort && query.sort !== "relevance" ? query.sort : "newest",
   );
   const position = query.cursor ? decodeCursor(query.cursor, cursorShape) : undefined;
-  const textFilter: SQL | undefined = words
-    ? sql`${courses.searchWords} @@ ${words}::tsquery`
-    : query.q
-    ? sql`lower(${courses.title}) like ${`${escapeLike(query.q.toLowerCase())}%`}`
-    : undefined;
   const select = selectSummaries(db)
-    .where(and(catalogFilters(query), textFilter, position ? after(position) : undefined))
+    .where(and(catalogFilters(query), textFilter(query, words), position ? after(position) : undefined))
     .orderBy(...order)
     .limit(query.limit + 1);
   return { select, key };
+}
+
+/** A word search matches the corrected words anywhere; a short term is a title prefix. */
+function textFilter(query: ListCoursesQuery, words: string | undefined): SQL | undefined {
+  if (words) return sql`${courses.searchWords} @@ ${words}::tsquery`;
+  return query.q ? sql`lower(${courses.title}) like ${`${escapeLike(query.q.toLowerCase())}%`}` : undefined;
+}
+
+/** A word search whose words the catalog knows nothing like matches nothing. */
+const NOTHING = null;
+
+async function wordsOf(db: Executor, query: ListCoursesQuery) {
+  if (!isWordSearch(query)) return { words: undefined, corrected: undefined };
+  const terms = await correctTerms(db, query.q!);
+  return { words: toTsquery(terms) ?? NOTHING, corrected: correctedQuery(query.q!, terms) };
+}
+
+async function pageOf(db: Executor, query: ListCoursesQuery, words: string | undefined | typeof NOTHING) {
+  if (words === NOTHING) return { items: [], nextCursor: null };
+  if (words && byRelevance(query)) return relevancePage(db, query, words);
+  const { select, key } = catalogQuery(db, query, words);
+  return toPage(await select, query.limit, toSummary, key);
 }
 
 /**
@@ -48,12 +65,27 @@ export function catalogQuery(db: Executor, query: ListCoursesQuery, words?: stri
  * overlap or skip, even while courses are being published).
  */
 export async function listCourses({ db }: Pick<Deps, "db">, query: ListCoursesQuery): Promise<Page<CourseSummary>> {
-  let words: string | undefined;
-  if (isWordSearch(query)) {
-    words = toTsquery(await correctTerms(db, query.q!));
-    if (!words) return { items: [], nextCursor: null };
-    if (byRelevance(query)) return relevancePage(db, query, words);
-  }
-  const { select, key } = catalogQuery(db, query, words);
-  return toPage(await select, query.limit, toSummary, key);
+  return pageOf(db, query, (await wordsOf(db, query)).words);
+}
+
+export interface CatalogBrowse extends Page<CourseSummary> {
+  /** Courses matching the search and filters, over every page. */
+  total: number;
+  /** The search as the catalog understood it, when a word of it was corrected or left out. */
+  correctedQuery?: string;
+}
+
+/**
+ * What a catalog page shows beyond the API's page: how many courses match and what the search was read as.
+ * The count runs beside the page, on the same indexes, and the words are corrected once for both.
+ */
+export async function browseCatalog({ db }: Pick<Deps, "db">, query: ListCoursesQuery): Promise<CatalogBrowse> {
+  const { words, corrected } = await wordsOf(db, query);
+  const [page, total] = await Promise.all([
+    pageOf(db, query, words),
+    words === NOTHING ? 0 : db.select({ total: count() }).from(courses)
+      .where(and(catalogFilters(query), textFilter(query, words)))
+      .then(([row]) => row?.total ?? 0),
+  ]);
+  return { ...page, total, ...(corrected ? { correctedQuery: corrected } : {}) };
 }

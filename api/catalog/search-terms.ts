@@ -59,6 +59,19 @@ export function toTsquery(terms: CorrectedTerm[]): string | undefined {
   return groups.length > 0 ? groups.join(" & ") : undefined;
 }
 
+/**
+ * The query as the search read it ("javascrpt esentials" → "javascript essentials"), in the order it was typed:
+ * each word by its nearest catalog word, words the catalog has nothing like left out. Undefined when that
+ * changes nothing. Words are split like the `simple` parser does, on anything but letters and digits.
+ */
+export function correctedQuery(q: string, terms: CorrectedTerm[]): string | undefined {
+  const nearest = new Map(terms.map((term) => [term.term, term.words[0]]));
+  const typed = q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const read = typed.flatMap((word) => nearest.get(word) ?? []);
+  const changed = read.length !== typed.length || read.some((word, index) => word !== typed[index]);
+  return changed && read.length > 0 ? read.join(" ") : undefined;
+}
+
 /** A lexeme in tsquery input syntax: quoted, with quotes and backslashes escaped. */
 function quoteLexeme(word: string): string {
   return `'${word.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;

@@ -1,6 +1,8 @@
 import { eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { courses } from "../../../db/schema/index.ts";
+import { browseCatalog } from "../../../api/catalog/listing.ts";
+import type { ListCoursesQuery } from "../../../api/catalog/schemas.ts";
 import { encodeCursor } from "../../../api/lib/cursor.ts";
 import { createTestApp, type TestApp } from "../../support/app.ts";
 import { call, createPublished, json } from "../../support/catalog.ts";
@@ -206,6 +208,21 @@ describe("search", () => {
   it("ignores words the catalog has nothing like, and finds nothing when no word is known", async () => {
     expect(await search("typscript zzxqv")).toEqual(await search("typscript"));
     expect(await search("zzxqv")).toEqual([]);
+  });
+
+  it("counts every match and says how it read a misspelled search, for the catalog pages", async () => {
+    const browse = (q: string, extra: Partial<ListCoursesQuery> = {}) =>
+      browseCatalog({ db: t.db }, { category: searchCategory, q, limit: 1, ...extra });
+    const misspelled = await browse("Typscript, tooling!");
+    expect(misspelled.items).toHaveLength(1);
+    expect(misspelled.total).toBe(1);
+    expect(misspelled.correctedQuery).toBe("typescript tooling");
+    expect((await browse("typscript")).total).toBe(2);
+    expect((await browse("typescript")).correctedQuery).toBeUndefined();
+    expect(await browse("typscript zzxqv")).toMatchObject({ total: 2, correctedQuery: "typescript" });
+    expect(await browse("zzxqv")).toEqual({ items: [], nextCursor: null, total: 0 });
+    expect((await browse("Ty")).total).toBe(1);
+    expect((await browse("typscript", { level: "advanced" })).total).toBe(0);
   });
 
   it("finds nothing in drafts", async () => {
