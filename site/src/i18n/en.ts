@@ -9,6 +9,7 @@ type Plural = { one: string; other: string; few?: string; many?: string };
 export const en = {
   "site.name": "Lectern",
   "common.loading": "Loading…",
+  "common.close": "Close",
   "site.tagline": "Online courses from people who do the work",
   "site.description": "Learn programming, data, design and more with practical online courses on Lectern.",
 
@@ -128,6 +129,11 @@ export const en = {
   "player.next": "Next lesson",
   "player.previous": "Previous lesson",
   "player.shortcuts": "Keyboard: J or → next, K or ← previous, M mark complete.",
+  "player.shortcutsHelp": "Keyboard shortcuts",
+  "player.showShortcuts": "All shortcuts (?)",
+  "player.or": "or",
+  "player.curriculumShow": "Show the course content",
+  "player.curriculumHide": "Hide the course content",
   "player.courseCompleted": "Course completed!",
   "player.courseCompletedLead": "You finished every lesson of {title}. Well done.",
   "player.leaveReview": "Leave a review",

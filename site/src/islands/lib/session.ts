@@ -72,6 +72,10 @@ if (typeof document !== "undefined") {
   globalThis.addEventListener("storage", (event) => {
     if (event.key === SIGNED_IN_FLAG && event.newValue === null && current.status === "authenticated") end();
   });
+  // A page restored by Back from the back-forward cache missed the storage event of a sign-out made elsewhere.
+  globalThis.addEventListener("pageshow", (event) => {
+    if (event.persisted && current.status === "authenticated" && !mayHaveSession()) end();
+  });
 }
 
 export function getSession(): Session {
@@ -139,10 +143,20 @@ export function updateSessionUser(user: SessionUser): void {
   if (current.status === "authenticated") publish({ status: "authenticated", user });
 }
 
-/** The session for a component: starts restoring it on mount and re-renders on every change. */
+const LOADING: Session = { status: "loading" };
+
+/**
+ * The session for a component: starts restoring it on mount and re-renders on every change.
+ *
+ * The first render is always "loading", as on the server, even if another island has settled the session
+ * already: hydration adopts the server's markup without patching its attributes, so a first render that
+ * differed (a visitor's links without their "holding" class) would leave the server's version on screen,
+ * and with no later change of session nothing would ever correct it.
+ */
 export function useSession(): Session {
-  const [session, setSession] = useState(current);
+  const [session, setSession] = useState(LOADING);
   useEffect(() => {
+    setSession(current);
     const unsubscribe = subscribe(setSession);
     void restoreSession().then(setSession);
     return unsubscribe;

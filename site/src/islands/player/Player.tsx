@@ -6,6 +6,7 @@ import { errorMessage, QueryError, Skeleton, withIslandShell } from "../lib/quer
 import { useSession } from "../lib/session.ts";
 import { useCompleteLesson, useCourseProgress } from "../learning/progress.ts";
 import { LessonContent } from "./LessonContent.tsx";
+import { ShortcutHelp } from "./ShortcutHelp.tsx";
 import { Sidebar } from "./Sidebar.tsx";
 import { useShortcuts } from "./shortcuts.ts";
 
@@ -37,6 +38,7 @@ function Player({ course, lessonId: firstLessonId }: { course: PlayerCourse; les
   const session = useSession();
   const queryClient = useQueryClient();
   const [lessonId, setLessonId] = useState(firstLessonId);
+  const [helpOpen, setHelpOpen] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   const lessons = useMemo(() => course.modules.flatMap((module) => module.lessons), [course]);
   const index = Math.max(0, lessons.findIndex((lesson) => lesson.id === lessonId));
@@ -88,6 +90,7 @@ function Player({ course, lessonId: firstLessonId }: { course: PlayerCourse; les
     next: () => next && open(next.id),
     previous: () => previous && open(previous.id),
     complete: () => markComplete(false),
+    help: () => setHelpOpen(true),
   });
 
   const courseCompleted = progress.data?.status === "completed";
@@ -156,7 +159,13 @@ function Player({ course, lessonId: firstLessonId }: { course: PlayerCourse; les
             {t("player.next")} →
           </button>
         </div>
-        <p class="muted shortcuts">{t("player.shortcuts")}</p>
+        <p class="muted shortcuts">
+          {t("player.shortcuts")}{" "}
+          <button type="button" class="link-button" onClick={() => setHelpOpen(true)}>
+            {t("player.showShortcuts")}
+          </button>
+        </p>
+        <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
       </section>
     </div>
   );

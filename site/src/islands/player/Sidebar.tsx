@@ -1,3 +1,4 @@
+import { useState } from "preact/hooks";
 import { t } from "../../i18n/en.ts";
 import type { PlayerCourse } from "./Player.tsx";
 import { ProgressBar } from "../lib/ProgressBar.tsx";
@@ -10,16 +11,31 @@ interface Props {
   onOpen: (lessonId: string) => void;
 }
 
-/** The curriculum beside the lesson: ticks for what is done, the current lesson marked, a progress bar on top. */
+/**
+ * The curriculum beside the lesson: ticks for what is done, the current lesson marked, a progress bar on top.
+ * On a phone it sits above the lesson, showing only the progress until its button opens the list.
+ */
 export function Sidebar({ course, currentLessonId, completed, progress, onOpen }: Props) {
+  const [expanded, setExpanded] = useState(false);
   const follow = (event: MouseEvent, lessonId: string) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     onOpen(lessonId);
   };
   return (
-    <nav class="player-sidebar" aria-label={t("player.curriculum")}>
-      <h2>{t("player.curriculum")}</h2>
+    <nav class={expanded ? "player-sidebar expanded" : "player-sidebar"} aria-label={t("player.curriculum")}>
+      <div class="player-sidebar-head">
+        <h2>{t("player.curriculum")}</h2>
+        <button
+          type="button"
+          class="link-button curriculum-toggle"
+          aria-expanded={expanded}
+          aria-controls="player-modules"
+          onClick={() => setExpanded(!expanded)}
+        >
+          {expanded ? t("player.curriculumHide") : t("player.curriculumShow")}
+        </button>
+      </div>
       {progress && (
         <div class="player-progress">
           <ProgressBar
@@ -29,7 +45,7 @@ export function Sidebar({ course, currentLessonId, completed, progress, onOpen }
           <p class="muted">{t("player.progress", { done: progress.completedLessons, total: progress.totalLessons })}</p>
         </div>
       )}
-      <ol class="player-modules">
+      <ol id="player-modules" class="player-modules">
         {course.modules.map((module) => (
           <li key={module.id}>
             <h3>{module.title}</h3>
