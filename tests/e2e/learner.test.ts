@@ -57,8 +57,15 @@ describe("a new learner", () => {
     expect(await page.locator(".player-modules li.done").count()).toBe(total);
     await page.keyboard.press("k");
     await page.getByText(`Lesson ${total - 1} of ${total}`).waitFor();
-    await page.keyboard.press("j");
+    // With Shift (or Caps Lock) held the letters still work.
+    await page.keyboard.press("Shift+J");
     await page.getByText(`Lesson ${total} of ${total}`).waitFor();
+    await page.keyboard.press("?");
+    const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+    await help.waitFor();
+    expect(await help.getByText("Mark complete").count()).toBe(1);
+    await page.keyboard.press("Escape");
+    await help.waitFor({ state: "hidden" });
     await screenshot(page, "lesson-player");
 
     await page.getByRole("link", { name: "Leave a review" }).click();
