@@ -108,6 +108,8 @@ export const teach = {
   "lesson.showPreview": "Preview",
   "lesson.close": "Close lesson",
   "lesson.loading": "Loading the lesson…",
+  "lesson.offline":
+    "You are offline, so this lesson cannot be loaded yet. It opens by itself when you are back online.",
   "lesson.emptyBody": "This lesson has no text yet.",
   "lesson.videoMissing": "Add a video URL to preview the video.",
   "lesson.videoTitle": "Video: {title}",

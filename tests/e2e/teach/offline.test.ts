@@ -48,4 +48,34 @@ describe("teacher studio offline", () => {
     expect(saved.subtitle).toBe("Drafted in a tunnel");
     expect(saved.description).toBe("<p>No signal here.</p>");
   });
+
+  it("says so when a lesson cannot be opened without a network, and opens it when the network returns", async () => {
+    const teacher = await registerAndVerify(undefined, { role: "teacher" });
+    const token = await apiToken(teacher);
+    const [category] = await apiJson<{ slug: string }[]>("/categories");
+    const post = <T>(path: string, body: object) =>
+      apiJson<T>(path, { method: "POST", token, body: JSON.stringify(body) });
+    const course = await post<{ id: string }>("/courses", {
+      title: "Lessons on the road",
+      categorySlug: category!.slug,
+      level: "beginner",
+      priceCents: 0,
+    });
+    const module = await post<{ id: string }>(`/courses/${course.id}/modules`, { title: "First steps" });
+    await post(`/modules/${module.id}/lessons`, { title: "Packing light", kind: "text" });
+
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await logIn(page, teacher, `/teach/courses/${course.id}`);
+    await page.locator(".lesson-open", { hasText: "Packing light" }).waitFor();
+    await page.context().setOffline(true);
+    await page.locator(".lesson-open", { hasText: "Packing light" }).click();
+    const notice = page.getByText(/You are offline, so this lesson cannot be loaded yet/);
+    await notice.waitFor();
+    expect(await notice.isVisible()).toBe(true);
+    expect((await notice.boundingBox())!.y).toBeLessThan(844);
+
+    await page.context().setOffline(false);
+    await page.getByRole("textbox", { name: "Lesson title" }).waitFor();
+    await page.context().close();
+  });
 });

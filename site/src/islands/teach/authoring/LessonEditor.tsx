@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/preact-query";
+import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { tt } from "../../../i18n/teach.ts";
 import { ApiError } from "../../lib/api.ts";
@@ -27,9 +28,24 @@ export function LessonEditor(props: Props) {
     // The cache holds the teacher's latest edits (see `update`); refetching would bring back older text.
     staleTime: Infinity,
   });
-  if (lesson.isPending) return <Skeleton lines={5} label={tt("lesson.loading")} />;
-  if (lesson.isError) return <QueryError error={lesson.error} onRetry={() => void lesson.refetch()} />;
-  return <LessonForm key={props.lessonId} lesson={lesson.data} {...props} />;
+  if (lesson.isSuccess) return <LessonForm key={props.lessonId} lesson={lesson.data} {...props} />;
+  return (
+    <LessonPending key={props.lessonId}>
+      {lesson.isError
+        ? <QueryError error={lesson.error} onRetry={() => void lesson.refetch()} />
+        : lesson.fetchStatus === "paused"
+        // Queries wait for the network to come back; until then the teacher is told so, not shown a skeleton.
+        ? <p class="alert info" role="status">{tt("lesson.offline")}</p>
+        : <Skeleton lines={5} label={tt("lesson.loading")} />}
+    </LessonPending>
+  );
+}
+
+/** Where the lesson will open: in view at once, so a click on a lesson is never answered by nothing visible. */
+function LessonPending({ children }: { children: ComponentChildren }) {
+  const area = useRef<HTMLDivElement>(null);
+  useEffect(() => area.current?.scrollIntoView({ block: "nearest" }), []);
+  return <div ref={area}>{children}</div>;
 }
 
 type FieldErrors = Partial<Record<keyof LessonPatch, string>>;
