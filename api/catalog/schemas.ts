@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { pageQuery } from "../lib/cursor.ts";
+import { COURSE_LANGUAGES } from "./languages.ts";
 
 export const LEVELS = ["beginner", "intermediate", "advanced"] as const;
 export const SORTS = ["relevance", "newest", "rating", "price_asc", "price_desc"] as const;
+const language = z.enum(COURSE_LANGUAGES);
 export type Sort = (typeof SORTS)[number];
 
 const slugParam = z.string().trim().toLowerCase().regex(/^[a-z0-9-]{1,80}$/, "must be a category slug");
@@ -11,6 +13,7 @@ export const listCoursesQuery = pageQuery.extend({
   q: z.string().trim().max(200).optional().transform((value) => value || undefined),
   category: slugParam.optional(),
   level: z.enum(LEVELS).optional(),
+  language: language.optional(),
   free: z.enum(["true", "false"]).transform((value) => value === "true").optional(),
   sort: z.enum(SORTS).optional(),
 });
@@ -29,6 +32,7 @@ export const createCourseBody = z.strictObject({
   description: richText.optional(),
   categorySlug: slugParam,
   level: z.enum(LEVELS),
+  language: language.default("en"),
   priceCents,
   currency: currency.default("USD"),
   coverUrl: httpsUrl.optional(),
@@ -41,6 +45,7 @@ export const updateCourseBody = z
     description: richText,
     categorySlug: slugParam,
     level: z.enum(LEVELS),
+    language,
     priceCents,
     currency,
     coverUrl: httpsUrl.nullable(),

@@ -60,6 +60,7 @@ export function catalogFilters(query: ListCoursesQuery): SQL | undefined {
       )
       : undefined,
     query.level ? eq(courses.level, query.level) : undefined,
+    query.language ? eq(courses.language, query.language) : undefined,
     query.free === undefined ? undefined : query.free ? eq(courses.priceCents, 0) : gt(courses.priceCents, 0),
   );
 }

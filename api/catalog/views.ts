@@ -11,6 +11,8 @@ export interface CourseSummary {
   title: string;
   subtitle: string | null;
   level: CourseRow["level"];
+  /** The language the course is taught in (ISO 639-1). */
+  language: string;
   category: { slug: string; name: string };
   priceCents: number;
   currency: string;
@@ -102,6 +104,7 @@ export function toSummary(row: SummaryRow): CourseSummary {
     title: course.title,
     subtitle: course.subtitle,
     level: course.level,
+    language: course.language,
     category: { slug: row.categorySlug, name: row.categoryName },
     priceCents: course.priceCents,
     currency: course.currency,

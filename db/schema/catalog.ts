@@ -55,6 +55,8 @@ export const courses = pgTable(
     descriptionText: text("description_text").notNull().default(""),
     status: courseStatus("status").notNull().default("draft"),
     level: courseLevel("level").notNull(),
+    /** The language the course is taught in (ISO 639-1), whatever the language of the site around it. */
+    language: text("language").notNull().default("en"),
     priceCents: integer("price_cents").notNull().default(0),
     currency: text("currency").notNull().default("USD"),
     coverUrl: text("cover_url"),
@@ -94,6 +96,7 @@ export const courses = pgTable(
     index("courses_title_prefix_idx").using("btree", sql`lower(${t.title}) text_pattern_ops`),
     check("courses_price_non_negative", sql`${t.priceCents} >= 0`),
     check("courses_currency_iso", sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check("courses_language_iso", sql`${t.language} ~ '^[a-z]{2}$'`),
     check("courses_rating_range", sql`${t.avgRating} between 0 and 5`),
     check(
       "courses_counters_non_negative",

@@ -54,6 +54,7 @@ export function addCourse(random: Random, rows: SeedRows, input: CourseInput): L
     descriptionText: htmlToText(input.descriptionHtml),
     status: publishedAt ? "published" : "draft",
     level: input.level,
+    language: input.language,
     priceCents: input.priceCents,
     currency: "USD",
     coverUrl: null,

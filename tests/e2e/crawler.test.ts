@@ -91,6 +91,20 @@ describe("crawlers and logged-out visitors", () => {
     await page.context().close();
   });
 
+  it("mark a course's own words with the language it is taught in, inside the English interface", async () => {
+    const { items } = await apiJson<{ items: { slug: string; title: string }[] }>("/courses?language=ru&limit=1");
+    const page = await browser.newPage({ javaScript: false });
+    await page.goto(`/courses/${items[0]!.slug}`);
+    expect(await page.locator("html").getAttribute("lang")).toBe("en");
+    expect(await page.locator("h1").getAttribute("lang")).toBe("ru");
+    expect(await page.locator(".prose").getAttribute("lang")).toBe("ru");
+    await page.goto("/courses?language=ru");
+    const titles = page.locator(".course-card .title");
+    expect(await titles.count()).toBeGreaterThan(0);
+    expect(await titles.evaluateAll((found) => found.every((title) => title.getAttribute("lang") === "ru"))).toBe(true);
+    await page.context().close();
+  });
+
   it("the sitemap lists every published course and category; robots.txt points to it", async () => {
     const sitemap = await (await fetch(`${baseUrl()}/sitemap.xml`)).text();
     const locations = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => match[1]);

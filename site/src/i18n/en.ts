@@ -47,6 +47,8 @@ export const en = {
   "catalog.anyCategory": "Any category",
   "catalog.level": "Level",
   "catalog.anyLevel": "Any level",
+  "catalog.language": "Language",
+  "catalog.anyLanguage": "Any language",
   "catalog.price": "Price",
   "catalog.anyPrice": "Free and paid",
   "catalog.free": "Free",

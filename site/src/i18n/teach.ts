@@ -48,6 +48,7 @@ export const teach = {
   "details.subtitle": "Subtitle",
   "details.category": "Category",
   "details.level": "Level",
+  "details.language": "Taught in",
   "details.pricing": "Price",
   "details.free": "Free",
   "details.paid": "Paid",

@@ -2,7 +2,7 @@ import { type ListCoursesQuery, listCoursesQuery } from "../../../api/catalog/sc
 import { parseInput } from "../../../api/lib/validation.ts";
 
 /** The catalog's filters as they appear in a page address (and in the filter form's fields). */
-export const FILTER_KEYS = ["q", "category", "level", "free", "sort"] as const;
+export const FILTER_KEYS = ["q", "category", "level", "language", "free", "sort"] as const;
 export const PAGE_SIZE = 24;
 
 export interface CatalogRequest {
@@ -70,6 +70,7 @@ export function catalogHref(
     q: query.q,
     category: query.category,
     level: query.level,
+    language: query.language,
     free: query.free === undefined ? undefined : String(query.free),
     sort: query.sort,
     cursor: query.cursor,

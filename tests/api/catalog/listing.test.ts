@@ -225,6 +225,18 @@ describe("search", () => {
     expect((await browse("typscript", { level: "advanced" })).total).toBe(0);
   });
 
+  it("knows the language each course is taught in, and filters by it", async () => {
+    const taughtInRussian = await json(await call(t, "GET", `/courses/${made.py}`), 200);
+    expect(taughtInRussian.language).toBe("en");
+    await json(await call(t, "PATCH", `/courses/${made.py}`, teacher, { language: "ru" }), 200);
+    expect((await json(await call(t, "GET", `/courses/${made.py}`), 200)).language).toBe("ru");
+    expect(await search("", "&language=ru")).toEqual([made.py]);
+    expect(await search("", "&language=en")).not.toContain(made.py);
+    const refused = await json(await call(t, "PATCH", `/courses/${made.py}`, teacher, { language: "klingon" }), 422);
+    expect(refused.errors[0].path).toBe("language");
+    expect((await json(await call(t, "GET", `/courses?language=xx`), 422)).errors[0].path).toBe("language");
+  });
+
   it("finds nothing in drafts", async () => {
     await t.db.update(courses).set({ status: "draft" }).where(inArray(courses.id, [made.cook!]));
     expect(await search("cooking")).toEqual([]);

@@ -14,6 +14,8 @@ export interface PlayerCourse {
   id: string;
   slug: string;
   title: string;
+  /** The language the course is taught in: its titles and lessons are marked with it, whatever the site's. */
+  language: string;
   teacherId: string;
   modules: {
     id: string;
@@ -107,7 +109,7 @@ function Player({ course, lessonId: firstLessonId }: { course: PlayerCourse; les
       />
       <section class="player-main" aria-labelledby="lesson-title">
         <p class="muted">{t("player.lessonOf", { position: index + 1, total: lessons.length })}</p>
-        <h1 id="lesson-title" ref={heading} tabIndex={-1}>{outline.title}</h1>
+        <h1 id="lesson-title" ref={heading} tabIndex={-1} lang={course.language}>{outline.title}</h1>
         {complete.isError && (
           <p class="alert error" role="alert">
             {t("player.completeFailed", { message: errorMessage(complete.error) })}
@@ -137,7 +139,11 @@ function Player({ course, lessonId: firstLessonId }: { course: PlayerCourse; les
               )
               : <QueryError error={lesson.error} onRetry={() => lesson.refetch()} />)
             : lesson.data
-            ? <LessonContent lesson={lesson.data} />
+            ? (
+              <div lang={course.language}>
+                <LessonContent lesson={lesson.data} />
+              </div>
+            )
             : <Skeleton lines={6} label={t("common.loading")} />}
         </div>
         <div class="player-actions">

@@ -45,7 +45,7 @@ export function Sidebar({ course, currentLessonId, completed, progress, onOpen }
           <p class="muted">{t("player.progress", { done: progress.completedLessons, total: progress.totalLessons })}</p>
         </div>
       )}
-      <ol id="player-modules" class="player-modules">
+      <ol id="player-modules" class="player-modules" lang={course.language}>
         {course.modules.map((module) => (
           <li key={module.id}>
             <h3>{module.title}</h3>

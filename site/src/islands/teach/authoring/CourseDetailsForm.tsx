@@ -1,7 +1,9 @@
 import { useQuery } from "@tanstack/preact-query";
 import { useState } from "preact/hooks";
 import { t } from "../../../i18n/en.ts";
+import { languageName } from "../../../i18n/languages.ts";
 import { tt } from "../../../i18n/teach.ts";
+import { COURSE_LANGUAGES, type CourseLanguage } from "../../../../../api/catalog/languages.ts";
 import { ApiError } from "../../lib/api.ts";
 import type { SaveQueue } from "../autosave/save-queue.ts";
 import { RichTextEditor } from "../editor/RichTextEditor.tsx";
@@ -10,6 +12,8 @@ import { type CoursePatch, type Level, studioApi, type StudioCourse } from "../l
 
 const TYPING_DELAY_MS = 800;
 const LEVELS: Level[] = ["beginner", "intermediate", "advanced"];
+const LANGUAGES = COURSE_LANGUAGES.map((code) => ({ code, name: languageName(code) }))
+  .sort((a, b) => a.name.localeCompare(b.name));
 const MAX_PRICE_CENTS = 1_000_000;
 
 interface Values {
@@ -17,6 +21,7 @@ interface Values {
   subtitle: string;
   categorySlug: string;
   level: Level;
+  language: CourseLanguage;
   paid: boolean;
   /** As typed, in major units ("19.99"); priceCents is derived from it. */
   price: string;
@@ -32,6 +37,7 @@ function valuesOf(course: StudioCourse): Values {
     subtitle: course.subtitle ?? "",
     categorySlug: course.category.slug,
     level: course.level,
+    language: course.language as CourseLanguage,
     paid: course.priceCents > 0,
     price: course.priceCents > 0 ? (course.priceCents / 100).toFixed(2) : "",
     coverUrl: course.coverUrl ?? "",
@@ -142,6 +148,18 @@ export function CourseDetailsForm(
             }}
           >
             {LEVELS.map((level) => <option key={level} value={level}>{t(`level.${level}`)}</option>)}
+          </select>
+        </LabelledField>
+        <LabelledField id={id("language")} label={tt("details.language")} error={errors.language}>
+          <select
+            id={id("language")}
+            value={values.language}
+            onChange={(event) => {
+              const language = event.currentTarget.value as CourseLanguage;
+              change({ language }, { language });
+            }}
+          >
+            {LANGUAGES.map(({ code, name }) => <option key={code} value={code}>{name}</option>)}
           </select>
         </LabelledField>
       </div>

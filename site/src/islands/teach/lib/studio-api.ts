@@ -2,6 +2,7 @@
  * The authoring and earnings calls the studio makes, over the shared typed client: one place that knows the
  * routes, so components deal in courses and lessons rather than paths.
  */
+import type { CourseLanguage } from "../../../../../api/catalog/languages.ts";
 import { api, call } from "../../lib/api.ts";
 import type { Outline } from "../curriculum/outline.ts";
 import { toCurriculumBody } from "../curriculum/outline.ts";
@@ -14,6 +15,7 @@ export interface CoursePatch {
   description?: string;
   categorySlug?: string;
   level?: Level;
+  language?: CourseLanguage;
   priceCents?: number;
   coverUrl?: string | null;
 }
