@@ -6,6 +6,7 @@ import { enqueueEmail } from "../lib/mail/outbox.ts";
 import { accessStatus } from "../learning/enrollment.ts";
 import { withdrawReview } from "../learning/reviews.ts";
 import { notify } from "../notifications/events.ts";
+import { refundDeadline } from "./refund-window.ts";
 
 type PaymentRow = typeof payments.$inferSelect;
 
@@ -15,6 +16,11 @@ export function platformFee(config: Config, grossCents: number): number {
 
 function money(cents: number, currency: string): string {
   return new Intl.NumberFormat("en", { style: "currency", currency }).format(cents / 100);
+}
+
+/** In UTC and saying so: the email cannot know the reader's time zone. */
+function moment(at: Date): string {
+  return `${new Intl.DateTimeFormat("en", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(at)} UTC`;
 }
 
 /**
@@ -83,12 +89,22 @@ export async function grantPurchase(tx: Tx, config: Config, payment: PaymentRow,
       `Date: ${now.toISOString().slice(0, 10)}`,
       "",
       `Start learning: ${config.publicUrl}/courses/${course.slug}`,
-      `Refunds are possible for ${config.payments.refundWindowDays} days from your account.`,
+      ...refundLines(config, payment),
       "",
       "— Lectern",
     ].join("\n"),
   });
   return receipt ? [receipt] : [];
+}
+
+/** Where and until when the buyer can refund: the page that lists their purchases, by the rule the refund keeps. */
+function refundLines(config: Config, payment: PaymentRow): string[] {
+  const deadline = refundDeadline(config, payment);
+  if (!deadline) return [];
+  return [
+    `You can refund this purchase from your account until ${moment(deadline)}:`,
+    `${config.publicUrl}/account/purchases`,
+  ];
 }
 
 /**

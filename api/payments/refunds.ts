@@ -6,7 +6,8 @@ import type { AccessClaims } from "../identity/access-token.ts";
 import { AppError } from "../lib/errors.ts";
 import { isId } from "../lib/ids.ts";
 import { revokePurchase } from "./effects.ts";
-import { type PaymentView, refundDeadline, toPaymentView } from "./views.ts";
+import { buyerRefundableUntil } from "./refund-window.ts";
+import { type PaymentView, toPaymentView } from "./views.ts";
 
 /**
  * The buyer within the refund window, or an admin at any time. The provider
@@ -23,8 +24,7 @@ export async function refundPayment(deps: Deps, requester: AccessClaims, payment
     throw new AppError(409, "payment_not_refundable", `A ${payment.status} payment cannot be refunded.`);
   }
   const now = deps.clock.now();
-  const deadline = refundDeadline(deps.config, payment);
-  if (!isAdmin && (!deadline || deadline <= now)) {
+  if (!isAdmin && !buyerRefundableUntil(deps.config, payment, now)) {
     throw new AppError(
       409,
       "refund_window_closed",

@@ -1,5 +1,6 @@
 import { payments } from "../../db/schema/index.ts";
 import type { Config } from "../env.ts";
+import { buyerRefundableUntil } from "./refund-window.ts";
 
 type PaymentRow = typeof payments.$inferSelect;
 
@@ -17,19 +18,12 @@ export interface PaymentView {
   refundableUntil: string | null;
 }
 
-const DAY_MS = 86_400_000;
-
-export function refundDeadline(config: Config, payment: Pick<PaymentRow, "paidAt">): Date | null {
-  return payment.paidAt ? new Date(payment.paidAt.getTime() + config.payments.refundWindowDays * DAY_MS) : null;
-}
-
 export function toPaymentView(
   config: Config,
   row: { payment: PaymentRow; course: { id: string; slug: string; title: string } },
   now: Date,
 ): PaymentView {
   const { payment } = row;
-  const deadline = refundDeadline(config, payment);
   return {
     id: payment.id,
     course: row.course,
@@ -40,6 +34,6 @@ export function toPaymentView(
     createdAt: payment.createdAt.toISOString(),
     paidAt: payment.paidAt?.toISOString() ?? null,
     refundedAt: payment.refundedAt?.toISOString() ?? null,
-    refundableUntil: payment.status === "succeeded" && deadline && deadline > now ? deadline.toISOString() : null,
+    refundableUntil: buyerRefundableUntil(config, payment, now)?.toISOString() ?? null,
   };
 }
