@@ -12,6 +12,11 @@ export function formatDate(iso: string): string {
   return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium" }).format(new Date(iso));
 }
 
+/** A date with the time of day, in the reader's time zone, for moments that matter to the minute (deadlines). */
+export function formatDateTime(iso: string): string {
+  return new Intl.DateTimeFormat(LOCALE, { dateStyle: "long", timeStyle: "short" }).format(new Date(iso));
+}
+
 export function formatRating(rating: number): string {
   return new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(rating);
 }

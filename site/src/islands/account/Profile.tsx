@@ -52,6 +52,11 @@ function ProfileForm({ user }: { user: SessionUser }) {
         <dd>{t(`profile.role.${user.role}`)}</dd>
       </dl>
       {!user.emailVerified && <ResendVerification email={user.email} />}
+      <section aria-labelledby="purchases-heading">
+        <h2 id="purchases-heading">{t("profile.purchases")}</h2>
+        <p>{t("profile.purchasesLead")}</p>
+        <a class="button secondary" href="/account/purchases">{t("profile.seePurchases")}</a>
+      </section>
       {user.role === "student"
         ? <StartTeaching />
         : <a class="button secondary" href="/teach">{t("profile.openStudio")}</a>}

@@ -2,7 +2,7 @@ import { t } from "../../i18n/en.ts";
 import { useDisclosure } from "../lib/disclosure.ts";
 import { logout, type SessionUser } from "../lib/session.ts";
 
-/** The signed-in user's menu: profile, learning, notifications, sign-out. */
+/** The signed-in user's menu: profile, learning, purchases, notifications, sign-out. */
 export function AccountMenu({ user }: { user: SessionUser }) {
   const disclosure = useDisclosure();
   const signOut = async () => {
@@ -29,6 +29,9 @@ export function AccountMenu({ user }: { user: SessionUser }) {
           </li>
           <li>
             <a href="/my">{t("nav.myLearning")}</a>
+          </li>
+          <li>
+            <a href="/account/purchases">{t("nav.purchases")}</a>
           </li>
           <li>
             <a href="/notifications">{t("nav.notifications")}</a>
