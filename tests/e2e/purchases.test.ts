@@ -109,6 +109,22 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       }
       expect(await noHorizontalScroll(page)).toBe(true);
 
+      // "Print receipt" prints that receipt alone: the browser's print dialog is stood in for, the print styles are not.
+      await page.evaluate(() => {
+        globalThis.print = () => document.body.setAttribute("data-printed", "yes");
+      });
+      await receipt.getByRole("button", { name: "Print receipt" }).click();
+      expect(await page.locator("body").getAttribute("data-printed")).toBe("yes");
+      await page.emulateMedia({ media: "print" });
+      const visibility = (selector: string) =>
+        page.locator(selector).first().evaluate((element) => getComputedStyle(element).visibility);
+      expect(await visibility(".site-header .brand")).toBe("hidden");
+      expect(await visibility(".purchase h2")).toBe("hidden");
+      expect(await visibility(".receipt dl")).toBe("visible");
+      await page.evaluate(() => dispatchEvent(new Event("afterprint")));
+      await page.emulateMedia({ media: "screen" });
+      expect(await page.evaluate(() => document.documentElement.classList.contains("printing-receipt"))).toBe(false);
+
       // Keyboard: the question takes focus on its safe answer, and Escape puts it away.
       const askRefund = row.getByRole("button", { name: `Request a refund for ${course.title}` });
       await askRefund.focus();
