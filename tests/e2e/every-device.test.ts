@@ -87,7 +87,7 @@ for (const [size, viewport] of Object.entries(VIEWPORTS)) {
         "/verify-email",
         "/no-such-page",
       ];
-      const signedInPaths = ["/my", "/account", "/notifications"];
+      const signedInPaths = ["/my", "/account", "/account/purchases", "/notifications"];
 
       const learner = await registerAndVerify();
       await apiJson(`/courses/${free.id}/enroll`, { method: "POST", token: await apiToken(learner) });
