@@ -53,7 +53,9 @@ export async function refreshCourseCounters(tx: Executor, courseId: string): Pro
 
 async function categoryId(tx: Executor, slug: string): Promise<string> {
   const [category] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.slug, slug));
-  if (!category) throw AppError.validation([{ path: "categorySlug", message: "is not a category" }]);
+  if (!category) {
+    throw AppError.validation([{ path: "categorySlug", code: "unknown_category", message: "is not a category" }]);
+  }
   return category.id;
 }
 

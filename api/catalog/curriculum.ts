@@ -129,7 +129,11 @@ export async function updateLesson(
     const kind = input.kind ?? current.kind;
     const videoUrl = input.videoUrl === undefined ? current.videoUrl : input.videoUrl;
     if (kind === "video" && !videoUrl) {
-      throw AppError.validation([{ path: "videoUrl", message: "is required for a video lesson" }]);
+      throw AppError.validation([{
+        path: "videoUrl",
+        code: "video_required",
+        message: "is required for a video lesson",
+      }]);
     }
     const content = lessonContent(input);
     [updated] = hasChanges(content)
@@ -169,10 +173,18 @@ export async function reorderCurriculum(
       have.length === want.length && new Set(want).size === want.length && want.every((id) => have.includes(id));
     const listedLessons = input.modules.flatMap((module) => module.lessonIds);
     if (!sameSet(moduleRows.map((row) => row.id), input.modules.map((module) => module.id))) {
-      throw AppError.validation([{ path: "modules", message: "must list every module of the course exactly once" }]);
+      throw AppError.validation([{
+        path: "modules",
+        code: "curriculum_mismatch",
+        message: "must list every module of the course exactly once",
+      }]);
     }
     if (!sameSet(lessonRows.map((row) => row.id), listedLessons)) {
-      throw AppError.validation([{ path: "modules", message: "must list every lesson of the course exactly once" }]);
+      throw AppError.validation([{
+        path: "modules",
+        code: "curriculum_mismatch",
+        message: "must list every lesson of the course exactly once",
+      }]);
     }
     // Two statements however long the curriculum: one for module positions, one for lesson placement.
     const modulePlaces = input.modules.map((module, position) => sql`(${module.id}::uuid, ${position}::int)`);

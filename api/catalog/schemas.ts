@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pageQuery } from "../lib/cursor.ts";
+import { refusal } from "../lib/validation.ts";
 import { COURSE_LANGUAGES } from "./languages.ts";
 
 export const LEVELS = ["beginner", "intermediate", "advanced"] as const;
@@ -71,7 +72,7 @@ export const videoUrl = httpsUrl.refine((value) => {
   const host = URL.parse(value)?.hostname;
   return host !== undefined &&
     (VIDEO_HOSTS.includes(host) || VIDEO_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix)));
-}, "must be a YouTube, Vimeo, Cloudflare Stream or R2 URL");
+}, refusal("unsupported_video_host", "must be a YouTube, Vimeo, Cloudflare Stream or R2 URL"));
 
 const lessonFields = {
   title,
@@ -92,7 +93,7 @@ export const createLessonBody = z
   })
   .refine((lesson) => lesson.kind === "text" || Boolean(lesson.videoUrl), {
     path: ["videoUrl"],
-    message: "is required for a video lesson",
+    ...refusal("video_required", "is required for a video lesson"),
   });
 
 export const updateLessonBody = z.strictObject(lessonFields).partial();

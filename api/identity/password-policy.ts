@@ -26,11 +26,15 @@ export async function passwordProblems(
 ): Promise<FieldError[]> {
   const folded = password.normalize("NFKC").toLowerCase();
   if ((await commonPasswords()).has(folded)) {
-    return [{ path: "password", message: "is one of the most common passwords; choose another" }];
+    return [{
+      path: "password",
+      code: "common_password",
+      message: "is one of the most common passwords; choose another",
+    }];
   }
   const personal = [context.email, context.email?.split("@")[0], context.name?.toLowerCase()];
   if (personal.some((value) => value && value.length >= 4 && folded === value.toLowerCase())) {
-    return [{ path: "password", message: "must not be your email or name" }];
+    return [{ path: "password", code: "personal_password", message: "must not be your email or name" }];
   }
   return [];
 }

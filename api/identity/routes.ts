@@ -93,7 +93,9 @@ export const authRoutes = new Hono<AppEnv>()
   .post("/refresh", async (c) => {
     assertOwnOrigin(c);
     const body = refreshBody.safeParse((await optionalJsonBody(c)).value);
-    if (!body.success) throw AppError.validation([{ path: "refreshToken", message: "must be a string" }]);
+    if (!body.success) {
+      throw AppError.validation([{ path: "refreshToken", code: "invalid_type", message: "must be a string" }]);
+    }
     const token = presentedRefreshToken(c, body.data);
     if (!token) throw new AppError(401, "refresh_token_invalid", "No refresh token was presented.");
     c.header("Cache-Control", "no-store");

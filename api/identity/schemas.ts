@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { refusal } from "../lib/validation.ts";
 
 export const PASSWORD_MIN = 8;
 /** ASVS asks for at least 64; scrypt takes any length, so allow long passphrases. */
@@ -16,15 +17,21 @@ export const email = z
 /** Never trimmed or otherwise modified: what the user typed is what is hashed (after NFKC). */
 export const password = z
   .string()
-  .refine((value) => codePoints(value) >= PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
-  .refine((value) => codePoints(value) <= PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
+  .refine(
+    (value) => codePoints(value) >= PASSWORD_MIN,
+    refusal("too_short", `must be at least ${PASSWORD_MIN} characters`, { minimum: PASSWORD_MIN }),
+  )
+  .refine(
+    (value) => codePoints(value) <= PASSWORD_MAX,
+    refusal("too_long", `must be at most ${PASSWORD_MAX} characters`, { maximum: PASSWORD_MAX }),
+  );
 
 export const displayName = z
   .string()
   .trim()
   .min(1, "must not be empty")
   .max(100)
-  .refine((value) => !/\p{Cc}/u.test(value), "must not contain control characters");
+  .refine((value) => !/\p{Cc}/u.test(value), refusal("invalid", "must not contain control characters"));
 
 const token = z.string().min(1).max(200);
 

@@ -52,7 +52,11 @@ export function cursorOf<const Fields extends readonly [z.ZodType, ...z.ZodType[
 export const timeAndIdCursor = cursorOf(cursorField.timestamp, cursorField.id);
 
 export function decodeCursor<T extends readonly unknown[]>(cursor: string, shape: CursorShape<T>): T {
-  const invalid = AppError.validation([{ path: "cursor", message: "is not a cursor this endpoint issued" }]);
+  const invalid = AppError.validation([{
+    path: "cursor",
+    code: "invalid_cursor",
+    message: "is not a cursor this endpoint issued",
+  }]);
   let parsed: unknown;
   try {
     const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));

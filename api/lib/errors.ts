@@ -1,8 +1,45 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
+/**
+ * Why a field was refused, as a stable snake_case code: clients turn `path` and `code` into words of their own
+ * (the site's are in site/src/i18n/en.ts), while `message` is a short English note for developers. Lengths and
+ * bounds travel in `minimum` / `maximum`.
+ */
+export const FIELD_ERROR_CODES = [
+  "required",
+  "too_short",
+  "too_long",
+  "too_small",
+  "too_big",
+  "invalid_email",
+  "invalid_url",
+  "invalid_format",
+  "invalid_choice",
+  "invalid_type",
+  "unknown_field",
+  "unstorable_text",
+  "common_password",
+  "personal_password",
+  "unknown_category",
+  "video_required",
+  "unsupported_video_host",
+  "curriculum_mismatch",
+  "invalid_cursor",
+  "invalid",
+] as const;
+
+export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
+
 export interface FieldError {
   path: string;
+  code: FieldErrorCode;
   message: string;
+  minimum?: number;
+  maximum?: number;
+}
+
+export function isFieldErrorCode(value: unknown): value is FieldErrorCode {
+  return FIELD_ERROR_CODES.includes(value as FieldErrorCode);
 }
 
 const titles: Record<string, string> = {

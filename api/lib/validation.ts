@@ -1,11 +1,62 @@
 import { zValidator } from "@hono/zod-validator";
 import type { Context, ValidationTargets } from "hono";
 import type { z } from "zod";
-import { AppError, type FieldError } from "./errors.ts";
+import { AppError, type FieldError, type FieldErrorCode, isFieldErrorCode } from "./errors.ts";
 
-export function fieldErrors(error: { issues: readonly z.core.$ZodIssue[] }): FieldError[] {
+/** Options for a refinement whose failure has a code of its own (and a bound, if it is about one). */
+export function refusal(
+  code: FieldErrorCode,
+  message: string,
+  bounds: { minimum?: number; maximum?: number } = {},
+): { message: string; params: Record<string, unknown> } {
+  return { message, params: { code, ...bounds } };
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>(
+    (value, key) => (value !== null && typeof value === "object" ? Reflect.get(value, key) : undefined),
+    input,
+  );
+}
+
+/** What a zod issue means, in the API's field-error codes. */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): Omit<FieldError, "path" | "message"> {
+  switch (issue.code) {
+    case "too_small": {
+      const minimum = Number(issue.minimum);
+      if (issue.origin === "string") return minimum <= 1 ? { code: "required" } : { code: "too_short", minimum };
+      return { code: "too_small", minimum };
+    }
+    case "too_big":
+      return { code: issue.origin === "string" ? "too_long" : "too_big", maximum: Number(issue.maximum) };
+    case "invalid_format":
+      return {
+        code: issue.format === "email" ? "invalid_email" : issue.format === "url" ? "invalid_url" : "invalid_format",
+      };
+    case "invalid_value":
+      return { code: "invalid_choice" };
+    case "invalid_type":
+      return { code: valueAt(input, issue.path) === undefined ? "required" : "invalid_type" };
+    case "unrecognized_keys":
+      return { code: "unknown_field" };
+    case "custom": {
+      const { code, minimum, maximum } = issue.params ?? {};
+      return {
+        code: isFieldErrorCode(code) ? code : "invalid",
+        ...(typeof minimum === "number" ? { minimum } : {}),
+        ...(typeof maximum === "number" ? { maximum } : {}),
+      };
+    }
+    default:
+      return { code: "invalid" };
+  }
+}
+
+/** One entry per issue, with its code; `input` is what was parsed, to tell a missing field from a wrong one. */
+export function fieldErrors(error: { issues: readonly z.core.$ZodIssue[] }, input: unknown): FieldError[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join(".") || "body",
+    ...describeIssue(issue, input),
     message: issue.message,
   }));
 }
@@ -20,11 +71,15 @@ const UNSTORABLE = "must not contain NUL characters or unpaired surrogates";
 /** Every string in a parsed input that Postgres could not store, wherever in the value it sits. */
 export function unstorableFields(value: unknown, path: string[] = []): FieldError[] {
   if (typeof value === "string") {
-    return isStorableText(value) ? [] : [{ path: path.join(".") || "body", message: UNSTORABLE }];
+    return isStorableText(value)
+      ? []
+      : [{ path: path.join(".") || "body", code: "unstorable_text", message: UNSTORABLE }];
   }
   if (value === null || typeof value !== "object") return [];
   return Object.entries(value).flatMap(([key, item]) => [
-    ...(isStorableText(key) ? [] : [{ path: path.join(".") || "body", message: UNSTORABLE }]),
+    ...(isStorableText(key)
+      ? []
+      : [{ path: path.join(".") || "body", code: "unstorable_text" as const, message: UNSTORABLE }]),
     ...unstorableFields(item, [...path, key]),
   ]);
 }
@@ -39,7 +94,7 @@ export function parseInput<Schema extends z.ZodType>(
   value: unknown,
 ): { success: true; data: z.output<Schema> } | { success: false; errors: FieldError[] } {
   const result = schema.safeParse(value);
-  if (!result.success) return { success: false, errors: fieldErrors(result.error) };
+  if (!result.success) return { success: false, errors: fieldErrors(result.error, value) };
   const unstorable = unstorableFields(result.data);
   return unstorable.length > 0 ? { success: false, errors: unstorable } : { success: true, data: result.data };
 }
@@ -50,7 +105,7 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
   schema: Schema,
 ) {
   return zValidator(target, schema, (result) => {
-    if (!result.success) throw AppError.validation(fieldErrors(result.error));
+    if (!result.success) throw AppError.validation(fieldErrors(result.error, result.data));
     const unstorable = unstorableFields(result.data);
     if (unstorable.length > 0) throw AppError.validation(unstorable);
   });

@@ -23,6 +23,7 @@ export function checkIdempotencyKey(key: string | undefined): string {
   if (!key || !IDEMPOTENCY_KEY.test(key)) {
     throw AppError.validation([{
       path: "Idempotency-Key",
+      code: key ? "invalid_format" : "required",
       message: "header is required: 1–255 visible ASCII characters",
     }]);
   }

@@ -21,7 +21,7 @@ export const paymentRoutes = new Hono<OptionalAuthEnv>()
     const key = checkIdempotencyKey(c.req.header("Idempotency-Key"));
     const { raw, value } = await optionalJsonBody(c);
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw AppError.validation([{ path: "body", message: "must be a JSON object, or empty" }]);
+      throw AppError.validation([{ path: "body", code: "invalid_type", message: "must be a JSON object, or empty" }]);
     }
     return c.json(await startCheckout(c.var.deps, c.var.user, c.req.param("id"), key, raw), 201);
   })

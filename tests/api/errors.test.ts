@@ -90,7 +90,11 @@ describe("values Postgres cannot take", () => {
       const response = await app.request(path!);
       expect(response.status, path).toBe(422);
       expect(response.headers.get("Content-Type")).toContain(problemType);
-      expect((await response.json()).errors).toEqual([{ path: field, message: expect.any(String) }]);
+      expect((await response.json()).errors).toEqual([{
+        path: field,
+        code: "unstorable_text",
+        message: expect.any(String),
+      }]);
     }
   });
 

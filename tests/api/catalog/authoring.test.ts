@@ -70,7 +70,11 @@ describe("creating courses", () => {
       level: "beginner",
       priceCents: 0,
     });
-    expect((await json(unknown, 422)).errors).toEqual([{ path: "categorySlug", message: "is not a category" }]);
+    expect((await json(unknown, 422)).errors).toEqual([{
+      path: "categorySlug",
+      code: "unknown_category",
+      message: "is not a category",
+    }]);
   });
 
   it("stores the description sanitized and its text for search", async () => {
@@ -304,7 +308,7 @@ describe("text Postgres cannot store", () => {
     const draft = await createDraft(t, teacher);
     for (const title of ["Py\u0000thon basics", "Python \uD800 basics"]) {
       const refused = await json(await call(t, "PATCH", `/courses/${draft.id}`, teacher, { title }), 422);
-      expect(refused.errors).toEqual([{ path: "title", message: expect.any(String) }]);
+      expect(refused.errors).toEqual([{ path: "title", code: "unstorable_text", message: expect.any(String) }]);
     }
     const lesson = await call(t, "POST", `/courses/${draft.id}/modules`, teacher, { title: "Intro\u0000" });
     expect((await json(lesson, 422)).errors[0].path).toBe("title");

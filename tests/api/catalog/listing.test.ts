@@ -123,7 +123,11 @@ describe("GET /courses", () => {
   ])("refuses a %s cursor with values past its columns (%j) as an invalid cursor", async (sort, position) => {
     const search = sort === "relevance" ? "&q=catalog" : "";
     const response = await call(t, "GET", `/courses?sort=${sort}${search}&cursor=${encodeCursor(position)}`);
-    expect((await json(response, 422)).errors).toEqual([{ path: "cursor", message: expect.any(String) }]);
+    expect((await json(response, 422)).errors).toEqual([{
+      path: "cursor",
+      code: "invalid_cursor",
+      message: expect.any(String),
+    }]);
   });
 
   it("refuses text Postgres cannot store in the query (422) and in the address (404)", async () => {

@@ -109,13 +109,14 @@ describe("registration", () => {
     expect(short.status).toBe(422);
     expect(await short.json()).toMatchObject({
       code: "validation_failed",
-      errors: [{ path: "password", message: "must be at least 8 characters" }],
+      errors: [{ path: "password", code: "too_short", minimum: 8, message: "must be at least 8 characters" }],
     });
     for (const common of ["password123", "qwertyuiop", "iloveyou1"]) {
       const response = await post(t, "/auth/register", { email: uniqueEmail(), password: common, name: "U" });
       expect(response.status).toBe(422);
       expect((await response.json()).errors).toEqual([{
         path: "password",
+        code: "common_password",
         message: expect.stringContaining("common"),
       }]);
     }
@@ -124,8 +125,13 @@ describe("registration", () => {
   it("answers malformed bodies with 422 per field and broken JSON with 400 invalid_json", async () => {
     const bad = await post(t, "/auth/register", { email: "not-an-email", password: 12345678, name: "", extra: true });
     expect(bad.status).toBe(422);
-    const paths = (await bad.json()).errors.map((error: { path: string }) => error.path).sort();
-    expect(paths).toEqual(["body", "email", "name", "password"]);
+    const errors = (await bad.json()).errors as { path: string; code: string }[];
+    expect(errors.map(({ path, code }) => `${path}:${code}`).sort()).toEqual([
+      "body:unknown_field",
+      "email:invalid_email",
+      "name:required",
+      "password:invalid_type",
+    ]);
     const broken = await post(t, "/auth/register", '{"email": "a@b.c",');
     expect(broken.status).toBe(400);
     expect(await broken.json()).toMatchObject({ code: "invalid_json", status: 400 });
