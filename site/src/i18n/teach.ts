@@ -102,7 +102,7 @@ export const teach = {
   "lesson.videoHint": "A YouTube, Vimeo, Cloudflare Stream or R2 https:// address.",
   "lesson.duration": "Duration in minutes",
   "lesson.preview": "Free preview (anyone can open it)",
-  "lesson.titleTooShort": "At least 3 characters.",
+  "lesson.titleTooShort": "The title must be at least 3 characters long.",
   "lesson.videoRequired": "A video lesson needs its video URL.",
   "lesson.mode": "Editor mode",
   "lesson.edit": "Edit",

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { t } from "../../i18n/en.ts";
 import { api, call } from "../lib/api.ts";
-import { Field, FormError, useSubmit } from "../lib/forms.tsx";
+import { ErrorSummary, Field, useSubmit } from "../lib/forms.tsx";
 import { withIslandShell } from "../lib/query.tsx";
 
 function ForgotPasswordForm() {
@@ -16,7 +16,7 @@ function ForgotPasswordForm() {
       {sentTo ? <p class="alert success" role="status">{t("auth.forgotSent", { email: sentTo })}</p> : (
         <>
           <p>{t("auth.forgotLead")}</p>
-          <FormError failure={failure} />
+          <ErrorSummary failure={failure} />
           <Field name="email" label={t("auth.email")} type="email" autocomplete="email" required failure={failure} />
           <button type="submit" class="button block" disabled={busy}>{t("auth.forgotSubmit")}</button>
         </>

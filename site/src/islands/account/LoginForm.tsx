@@ -1,5 +1,5 @@
 import { t } from "../../i18n/en.ts";
-import { Field, FormError, safeNextPath, useSubmit } from "../lib/forms.tsx";
+import { ErrorSummary, Field, safeNextPath, useSubmit } from "../lib/forms.tsx";
 import { login, type Role } from "../lib/session.ts";
 import { withIslandShell } from "../lib/query.tsx";
 
@@ -17,7 +17,7 @@ function LoginForm() {
   return (
     <form class="form-card" method="post" onSubmit={onSubmit}>
       <h1>{t("auth.loginTitle")}</h1>
-      <FormError failure={failure} />
+      <ErrorSummary failure={failure} />
       <Field name="email" label={t("auth.email")} type="email" autocomplete="email" required failure={failure} />
       <Field
         name="password"

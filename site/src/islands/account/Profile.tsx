@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { t } from "../../i18n/en.ts";
 import { api, call } from "../lib/api.ts";
-import { Field, FormError, useSubmit } from "../lib/forms.tsx";
+import { ErrorSummary, Field, useSubmit } from "../lib/forms.tsx";
 import { withIslandShell } from "../lib/query.tsx";
 import { becomeTeacher, type SessionUser, updateSessionUser } from "../lib/session.ts";
 import { SignedIn } from "../lib/SignedIn.tsx";
@@ -18,7 +18,7 @@ function StartTeaching() {
       <h2 id="teach-heading">{t("profile.teach")}</h2>
       <p>{t("profile.teachLead")}</p>
       <form method="post" onSubmit={onSubmit}>
-        <FormError failure={failure} />
+        <ErrorSummary failure={failure} />
         <button type="submit" class="button" disabled={busy}>{t("profile.startTeaching")}</button>
       </form>
     </section>
@@ -37,7 +37,7 @@ function ProfileForm({ user }: { user: SessionUser }) {
     <div class="form-card">
       <h1>{t("profile.title")}</h1>
       <form method="post" onSubmit={onSubmit}>
-        <FormError failure={failure} />
+        <ErrorSummary failure={failure} />
         <Field name="name" label={t("auth.name")} defaultValue={user.name} required maxLength={100} failure={failure} />
         <button type="submit" class="button" disabled={busy}>{t("profile.save")}</button>
         {saved && <span role="status" class="saved">{t("profile.saved")}</span>}

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { t } from "../../i18n/en.ts";
 import { api, call } from "../lib/api.ts";
-import { Field, FormError, useSubmit } from "../lib/forms.tsx";
+import { ErrorSummary, Field, useSubmit } from "../lib/forms.tsx";
 import { ResendVerification } from "./ResendVerification.tsx";
 import { withIslandShell } from "../lib/query.tsx";
 
@@ -24,7 +24,7 @@ function RegisterForm() {
   return (
     <form class="form-card" method="post" onSubmit={onSubmit}>
       <h1>{t("auth.registerTitle")}</h1>
-      <FormError failure={failure} />
+      <ErrorSummary failure={failure} />
       <Field name="name" label={t("auth.name")} autocomplete="name" required maxLength={100} failure={failure} />
       <Field name="email" label={t("auth.email")} type="email" autocomplete="email" required failure={failure} />
       <Field

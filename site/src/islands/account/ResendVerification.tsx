@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { t } from "../../i18n/en.ts";
 import { api, call } from "../lib/api.ts";
-import { FormError, useSubmit } from "../lib/forms.tsx";
+import { ErrorSummary, Field, useSubmit } from "../lib/forms.tsx";
 
 /** Asks for a fresh verification link; the answer is the same whether or not the address has an account. */
 export function ResendVerification({ email }: { email?: string }) {
@@ -13,12 +13,9 @@ export function ResendVerification({ email }: { email?: string }) {
   if (sent) return <p class="alert info" role="status">{t("auth.resent")}</p>;
   return (
     <form method="post" onSubmit={onSubmit}>
-      <FormError failure={failure} />
+      <ErrorSummary failure={failure} />
       {!email && (
-        <div class="field">
-          <label for="resend-email">{t("auth.email")}</label>
-          <input id="resend-email" name="email" type="email" autocomplete="email" required />
-        </div>
+        <Field name="email" label={t("auth.email")} type="email" autocomplete="email" required failure={failure} />
       )}
       <button type="submit" class="button secondary" disabled={busy}>{t("auth.resend")}</button>
     </form>

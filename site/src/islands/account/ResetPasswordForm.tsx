@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n/en.ts";
 import { api, ApiError, call } from "../lib/api.ts";
-import { Field, FormError, useSubmit } from "../lib/forms.tsx";
+import { ErrorSummary, Field, useSubmit } from "../lib/forms.tsx";
 import { withIslandShell } from "../lib/query.tsx";
 
 /** Opened from the reset email: a new password for the token in the link, which then leaves the address bar. */
@@ -36,13 +36,13 @@ function ResetPasswordForm() {
         )
         : (
           <>
-            {tokenRefused
-              ? (
-                <p class="alert error" role="alert">
+            <ErrorSummary failure={failure}>
+              {tokenRefused && (
+                <>
                   {t("auth.resetFailed")} <a href="/forgot-password">{t("auth.forgotSubmit")}</a>
-                </p>
-              )
-              : <FormError failure={failure} />}
+                </>
+              )}
+            </ErrorSummary>
             <Field
               name="password"
               label={t("auth.newPassword")}

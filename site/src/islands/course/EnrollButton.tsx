@@ -2,7 +2,8 @@ import { useState } from "preact/hooks";
 import { t } from "../../i18n/en.ts";
 import { formatPrice } from "../../i18n/format.ts";
 import { api, ApiError, call } from "../lib/api.ts";
-import { errorMessage, withIslandShell } from "../lib/query.tsx";
+import { ErrorSummary } from "../lib/forms.tsx";
+import { withIslandShell } from "../lib/query.tsx";
 import { useSession } from "../lib/session.ts";
 import { ProgressBar } from "../lib/ProgressBar.tsx";
 import { grantsAccess, useCourseEnrollment, useSetEnrollment } from "../learning/progress.ts";
@@ -89,13 +90,9 @@ function EnrollButton({ courseId, slug, priceCents, currency, teacherId, lessonI
       </button>
       {busy && !isFree && <p role="status">{t("enroll.redirecting")}</p>}
       {needsVerification && <p class="alert info">{t("enroll.verifyToBuy")}</p>}
-      {failure !== undefined && (
-        <p class="alert error" role="alert">
-          {failure instanceof ApiError && failure.code === "email_not_verified"
-            ? t("enroll.verifyToBuy")
-            : errorMessage(failure)}
-        </p>
-      )}
+      <ErrorSummary failure={failure}>
+        {failure instanceof ApiError && failure.code === "email_not_verified" && t("enroll.verifyToBuy")}
+      </ErrorSummary>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { t } from "../../i18n/en.ts";
-import { errorMessage, QueryError, Skeleton } from "../lib/query.tsx";
+import { ErrorSummary } from "../lib/forms.tsx";
+import { QueryError, Skeleton } from "../lib/query.tsx";
 import { type Review, useDeleteReview, useOwnReview, usePutReview } from "./reviews-queries.ts";
 
 const RATINGS = [1, 2, 3, 4, 5] as const;
@@ -25,6 +26,7 @@ function ReviewEditor({ courseId, author, existing }: Props & { existing: Review
   const [rating, setRating] = useState(existing?.rating ?? 0);
   const [body, setBody] = useState(existing?.body ?? "");
   const busy = putReview.isPending || deleteReview.isPending;
+  const bodyId = `review-body-${courseId}`;
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
@@ -67,9 +69,9 @@ function ReviewEditor({ courseId, author, existing }: Props & { existing: Review
         </div>
       </fieldset>
       <div class="field">
-        <label for={`review-body-${courseId}`}>{t("reviews.body")}</label>
+        <label for={bodyId}>{t("reviews.body")}</label>
         <textarea
-          id={`review-body-${courseId}`}
+          id={bodyId}
           rows={4}
           maxLength={5000}
           value={body}
@@ -88,14 +90,11 @@ function ReviewEditor({ courseId, author, existing }: Props & { existing: Review
       </div>
       {putReview.isSuccess && <p class="alert success" role="status">{t("reviews.saved")}</p>}
       {deleteReview.isSuccess && <p class="alert success" role="status">{t("reviews.deleted")}</p>}
-      {putReview.isError && (
-        <p class="alert error" role="alert">{t("reviews.failed", { message: errorMessage(putReview.error) })}</p>
-      )}
-      {deleteReview.isError && (
-        <p class="alert error" role="alert">
-          {t("reviews.deleteFailed", { message: errorMessage(deleteReview.error) })}
-        </p>
-      )}
+      <ErrorSummary
+        failure={putReview.error ?? deleteReview.error ?? undefined}
+        lead={putReview.isError ? t("reviews.failed") : t("reviews.deleteFailed")}
+        controlIds={{ body: bodyId }}
+      />
     </form>
   );
 }

@@ -13,9 +13,13 @@ const REFRESH_PATH = "/api/v1/auth/refresh";
 /** Refresh a little before expiry, so a request never leaves with a token that dies on the way. */
 const EXPIRY_MARGIN_MS = 30_000;
 
+/** One refused field of a 422: `code` says why (api/lib/errors.ts), `message` is the API's note for developers. */
 export interface FieldError {
   path: string;
+  code?: string;
   message: string;
+  minimum?: number;
+  maximum?: number;
 }
 
 /** A refusal from the API, parsed from its problem+json body. */
@@ -30,11 +34,6 @@ export class ApiError extends Error {
     this.status = status;
     this.code = code;
     this.errors = errors;
-  }
-
-  /** The message for one field of a 422, if the server named it. */
-  fieldError(path: string): string | undefined {
-    return this.errors.find((error) => error.path === path)?.message;
   }
 }
 

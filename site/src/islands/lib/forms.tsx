@@ -1,9 +1,15 @@
-import type { ComponentProps } from "preact";
-import { useEffect, useState } from "preact/hooks";
-import { ApiError } from "./api.ts";
+import type { ComponentChildren, ComponentProps } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { t } from "../../i18n/en.ts";
 import { errorMessage } from "./query.tsx";
+import { fieldErrorFor, fieldErrorSentence, fieldErrorsOf } from "./validation-messages.ts";
 
 type InputProps = ComponentProps<"input">;
+
+/** The id of a `Field`'s control, which the error summary links to. */
+export function fieldId(name: string): string {
+  return `field-${name}`;
+}
 
 interface FieldProps extends Omit<InputProps, "id" | "name"> {
   name: string;
@@ -15,8 +21,8 @@ interface FieldProps extends Omit<InputProps, "id" | "name"> {
 
 /** A labelled input whose hint and server-side error are announced with it. */
 export function Field({ name, label, hint, failure, ...input }: FieldProps) {
-  const id = `field-${name}`;
-  const error = failure instanceof ApiError ? failure.fieldError(name) : undefined;
+  const id = fieldId(name);
+  const error = fieldErrorFor(failure, name);
   const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
   return (
     <div class="field">
@@ -28,11 +34,60 @@ export function Field({ name, label, hint, failure, ...input }: FieldProps) {
   );
 }
 
-/** The submission's error as an alert, unless it is only about fields shown next to them. */
-export function FormError({ failure }: { failure: unknown }) {
+/** A problem that links to its field's control, when the control is on the page; following it focuses the control. */
+function ProblemLink({ controlId, children }: { controlId: string; children: string }) {
+  if (typeof document === "undefined" || !document.getElementById(controlId)) return <>{children}</>;
+  const focusControl = (event: MouseEvent) => {
+    const control = document.getElementById(controlId);
+    if (!control) return;
+    event.preventDefault();
+    control.focus();
+    control.scrollIntoView({ block: "center" });
+  };
+  return <a href={`#${controlId}`} onClick={focusControl}>{children}</a>;
+}
+
+interface ErrorSummaryProps {
+  /** What a submission (or a button's action) failed with; nothing is shown while it is undefined. */
+  failure: unknown;
+  /** A sentence saying what did not happen, before the problems. */
+  lead?: string;
+  /** Controls of fields that are not a `Field` (whose id is `fieldId(path)`), by the API's path. */
+  controlIds?: Record<string, string>;
+  /** Words of the form's own for a failure that names no field, instead of the API's. */
+  children?: ComponentChildren;
+}
+
+/**
+ * Every form's error summary: after each failed submission focus moves here (a new failure is a new object), so
+ * the problem is read out and the next Tab leads from it; field problems are listed, each linking to its field.
+ */
+export function ErrorSummary({ failure, lead, controlIds = {}, children }: ErrorSummaryProps) {
+  const summary = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (failure !== undefined) summary.current?.focus();
+  }, [failure]);
   if (failure === undefined) return null;
-  if (failure instanceof ApiError && failure.status === 422 && failure.errors.length > 0) return null;
-  return <p class="alert error" role="alert">{errorMessage(failure)}</p>;
+  const problems = fieldErrorsOf(failure);
+  return (
+    <div ref={summary} class="alert error error-summary" role="alert" tabIndex={-1}>
+      {lead && <p>{lead}</p>}
+      {problems.length === 0 ? <p>{children || errorMessage(failure)}</p> : (
+        <>
+          <p>{t("forms.problems", { count: problems.length })}</p>
+          <ul>
+            {problems.map((problem, index) => (
+              <li key={index}>
+                <ProblemLink controlId={controlIds[problem.path] ?? fieldId(problem.path)}>
+                  {fieldErrorSentence(problem)}
+                </ProblemLink>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ import { languageName } from "../../../i18n/languages.ts";
 import { tt } from "../../../i18n/teach.ts";
 import { COURSE_LANGUAGES, type CourseLanguage } from "../../../../../api/catalog/languages.ts";
 import { ApiError } from "../../lib/api.ts";
+import { fieldErrorSentence } from "../../lib/validation-messages.ts";
 import type { SaveQueue } from "../autosave/save-queue.ts";
 import { RichTextEditor } from "../editor/RichTextEditor.tsx";
 import { describedBy, LabelledField } from "../lib/LabelledField.tsx";
@@ -75,7 +76,7 @@ export function CourseDetailsForm(
         if (!(error instanceof ApiError)) return;
         setErrors((current) => ({
           ...current,
-          ...Object.fromEntries(error.errors.map((field) => [field.path, field.message])),
+          ...Object.fromEntries(error.errors.map((field) => [field.path, fieldErrorSentence(field)])),
         }));
       });
   };

@@ -3,6 +3,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { tt } from "../../../i18n/teach.ts";
 import { ApiError } from "../../lib/api.ts";
+import { fieldErrorSentence } from "../../lib/validation-messages.ts";
 import { QueryError, Skeleton } from "../../lib/query.tsx";
 import type { SaveQueue } from "../autosave/save-queue.ts";
 import { RichTextEditor } from "../editor/RichTextEditor.tsx";
@@ -86,7 +87,7 @@ function LessonForm({ lesson: initial, queue, onOutlineChange, onClose }: Props 
         if (!(error instanceof ApiError)) return;
         setErrors((current) => ({
           ...current,
-          ...Object.fromEntries(error.errors.map((field) => [field.path, field.message])),
+          ...Object.fromEntries(error.errors.map((field) => [field.path, fieldErrorSentence(field)])),
         }));
       });
   };

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { tt } from "../../../i18n/teach.ts";
 import { ApiError } from "../../lib/api.ts";
-import { errorMessage } from "../../lib/query.tsx";
+import { ErrorSummary } from "../../lib/forms.tsx";
 import type { SessionUser } from "../../lib/session.ts";
 import type { SaveQueue } from "../autosave/save-queue.ts";
 import { studioApi, type StudioCourse } from "../lib/studio-api.ts";
@@ -15,11 +15,11 @@ interface Props {
   onChanged: (course: StudioCourse) => void;
 }
 
-/** The API's refusals, in the words the checklist above the button uses. */
-function publishFailure(error: unknown): string {
+/** The API's refusals, in the words the checklist above the button uses (others in the API's own words). */
+function publishFailure(error: unknown): string | undefined {
   if (error instanceof ApiError && error.code === "course_empty") return tt("publish.needLesson");
   if (error instanceof ApiError && error.code === "email_not_verified") return tt("publish.needVerified");
-  return errorMessage(error);
+  return undefined;
 }
 
 /**
@@ -28,7 +28,7 @@ function publishFailure(error: unknown): string {
  */
 export function PublishPanel({ course, user, lessonsCount, firstLessonId, queue, onChanged }: Props) {
   const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string>();
+  const [failure, setFailure] = useState<unknown>();
   const rules = [
     { met: lessonsCount > 0, text: tt("publish.needLesson") },
     { met: user.emailVerified, text: tt("publish.needVerified") },
@@ -47,7 +47,7 @@ export function PublishPanel({ course, user, lessonsCount, firstLessonId, queue,
       await queue.settled();
       onChanged(await action());
     } catch (error) {
-      setFailure(publishFailure(error));
+      setFailure(error);
     } finally {
       setBusy(false);
     }
@@ -60,7 +60,7 @@ export function PublishPanel({ course, user, lessonsCount, firstLessonId, queue,
       await studioApi.deleteCourse(course.id);
       location.assign("/teach");
     } catch (error) {
-      setFailure(errorMessage(error));
+      setFailure(error);
     }
   };
 
@@ -104,7 +104,7 @@ export function PublishPanel({ course, user, lessonsCount, firstLessonId, queue,
             </button>
           </>
         )}
-      {failure && <p class="alert error" role="alert">{failure}</p>}
+      <ErrorSummary failure={failure}>{publishFailure(failure)}</ErrorSummary>
       <h3>{tt("publish.previewHeading")}</h3>
       {published
         ? (

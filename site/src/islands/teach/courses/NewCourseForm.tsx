@@ -2,8 +2,8 @@ import { useQuery } from "@tanstack/preact-query";
 import { useState } from "preact/hooks";
 import { t } from "../../../i18n/en.ts";
 import { tt } from "../../../i18n/teach.ts";
-import { ApiError } from "../../lib/api.ts";
-import { errorMessage } from "../../lib/query.tsx";
+import { ErrorSummary } from "../../lib/forms.tsx";
+import { fieldErrorFor } from "../../lib/validation-messages.ts";
 import { type Level, studioApi } from "../lib/studio-api.ts";
 
 const LEVELS: Level[] = ["beginner", "intermediate", "advanced"];
@@ -12,13 +12,14 @@ const LEVELS: Level[] = ["beginner", "intermediate", "advanced"];
 export function NewCourseForm({ onCancel }: { onCancel: () => void }) {
   const categories = useQuery({ queryKey: ["categories"], queryFn: studioApi.categories, staleTime: 300_000 });
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ message: string; title?: string }>();
+  const [failure, setFailure] = useState<unknown>();
+  const titleError = fieldErrorFor(failure, "title");
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
     setBusy(true);
-    setError(undefined);
+    setFailure(undefined);
     try {
       const course = await studioApi.createCourse({
         title: String(form.get("title")),
@@ -26,16 +27,19 @@ export function NewCourseForm({ onCancel }: { onCancel: () => void }) {
         level: String(form.get("level")) as Level,
       });
       location.assign(`/teach/courses/${course.id}`);
-    } catch (failure) {
+    } catch (error) {
       setBusy(false);
-      const title = failure instanceof ApiError ? failure.fieldError("title") : undefined;
-      setError({ message: errorMessage(failure), title });
+      setFailure(error);
     }
   };
 
   return (
     <form class="card new-course" onSubmit={submit} aria-labelledby="new-course-heading">
       <h2 id="new-course-heading">{tt("newCourse.title")}</h2>
+      <ErrorSummary
+        failure={failure}
+        controlIds={{ title: "new-course-title", categorySlug: "new-course-category", level: "new-course-level" }}
+      />
       <div class="field">
         <label for="new-course-title">{tt("newCourse.name")}</label>
         <input
@@ -45,10 +49,10 @@ export function NewCourseForm({ onCancel }: { onCancel: () => void }) {
           minLength={3}
           maxLength={150}
           autoFocus
-          aria-invalid={error?.title ? "true" : undefined}
-          aria-describedby={error?.title ? "new-course-title-error" : undefined}
+          aria-invalid={titleError ? "true" : undefined}
+          aria-describedby={titleError ? "new-course-title-error" : undefined}
         />
-        {error?.title && <p id="new-course-title-error" class="field-error">{error.title}</p>}
+        {titleError && <p id="new-course-title-error" class="field-error">{titleError}</p>}
       </div>
       <div class="field">
         <label for="new-course-category">{tt("newCourse.category")}</label>
@@ -64,7 +68,6 @@ export function NewCourseForm({ onCancel }: { onCancel: () => void }) {
           {LEVELS.map((level) => <option key={level} value={level}>{t(`level.${level}`)}</option>)}
         </select>
       </div>
-      {error && !error.title && <p class="alert error" role="alert">{error.message}</p>}
       <div class="actions">
         <button class="button" type="submit" disabled={busy || !categories.data}>{tt("newCourse.create")}</button>
         <button class="button secondary" type="button" onClick={onCancel}>{tt("newCourse.cancel")}</button>

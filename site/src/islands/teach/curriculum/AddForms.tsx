@@ -1,39 +1,30 @@
 import { useState } from "preact/hooks";
 import { tt } from "../../../i18n/teach.ts";
-import { ApiError } from "../../lib/api.ts";
-import { errorMessage } from "../../lib/query.tsx";
+import { ErrorSummary } from "../../lib/forms.tsx";
 import type { NewLesson } from "../lib/studio-api.ts";
-
-/** What a failed add reports: a field's own message when the API named the field, else the API's sentence. */
-function describeFailure(error: unknown): string {
-  if (error instanceof ApiError && error.errors.length > 0) {
-    return error.errors.map((field) => `${field.path}: ${field.message}`).join("; ");
-  }
-  return errorMessage(error);
-}
 
 /** Runs an add, keeping the form's values if it fails so nothing typed is lost. */
 function useAdd<T>(add: (value: T) => Promise<void>) {
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const [failure, setFailure] = useState<unknown>();
   const submit = async (value: T, reset: () => void) => {
     setBusy(true);
-    setError(undefined);
+    setFailure(undefined);
     try {
       await add(value);
       reset();
-    } catch (failure) {
-      setError(describeFailure(failure));
+    } catch (error) {
+      setFailure(error);
     } finally {
       setBusy(false);
     }
   };
-  return { busy, error, submit };
+  return { busy, failure, submit };
 }
 
 export function AddModuleForm({ onAdd }: { onAdd: (title: string) => Promise<void> }) {
   const [title, setTitle] = useState("");
-  const { busy, error, submit } = useAdd(onAdd);
+  const { busy, failure, submit } = useAdd(onAdd);
   return (
     <form
       class="add-form"
@@ -52,7 +43,7 @@ export function AddModuleForm({ onAdd }: { onAdd: (title: string) => Promise<voi
         onInput={(event) => setTitle(event.currentTarget.value)}
       />
       <button type="submit" class="button small" disabled={busy}>{tt("curriculum.addModule")}</button>
-      {error && <p class="field-error" role="alert">{error}</p>}
+      <ErrorSummary failure={failure} controlIds={{ title: "new-module-title" }} />
     </form>
   );
 }
@@ -67,7 +58,7 @@ export function AddLessonForm(
   const [title, setTitle] = useState("");
   const [kind, setKind] = useState<NewLesson["kind"]>("text");
   const [videoUrl, setVideoUrl] = useState("");
-  const { busy, error, submit } = useAdd((lesson: NewLesson) => onAdd(moduleId, lesson));
+  const { busy, failure, submit } = useAdd((lesson: NewLesson) => onAdd(moduleId, lesson));
   const id = (field: string) => `new-lesson-${field}-${moduleId}`;
   return (
     <form
@@ -116,7 +107,10 @@ export function AddLessonForm(
         </>
       )}
       <button type="submit" class="button small" disabled={busy}>{tt("curriculum.addLesson")}</button>
-      {error && <p class="field-error" role="alert">{error}</p>}
+      <ErrorSummary
+        failure={failure}
+        controlIds={{ title: id("title"), kind: id("kind"), videoUrl: id("video") }}
+      />
     </form>
   );
 }

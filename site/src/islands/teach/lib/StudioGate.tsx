@@ -1,7 +1,8 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { tt } from "../../../i18n/teach.ts";
-import { errorMessage, Skeleton } from "../../lib/query.tsx";
+import { ErrorSummary } from "../../lib/forms.tsx";
+import { Skeleton } from "../../lib/query.tsx";
 import { type SessionUser, useSession } from "../../lib/session.ts";
 import { studioApi } from "./studio-api.ts";
 
@@ -43,26 +44,27 @@ export function StudioGate({ children }: { children: (user: SessionUser) => Comp
 }
 
 function VerifyEmailNotice({ email }: { email: string }) {
-  const [state, setState] = useState<"idle" | "sent" | { error: string }>("idle");
+  const [sent, setSent] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
   const resend = async () => {
     try {
       await studioApi.resendVerification(email);
-      setState("sent");
+      setSent(true);
     } catch (error) {
-      setState({ error: errorMessage(error) });
+      setFailure(error);
     }
   };
   return (
     <div class="alert info" data-testid="verify-email-notice">
       <p>{tt("studio.verifyEmail")}</p>
-      {state === "sent"
+      {sent
         ? <p role="status">{tt("studio.verificationSent")}</p>
         : (
           <button type="button" class="button small secondary" onClick={resend}>
             {tt("studio.resendVerification")}
           </button>
         )}
-      {typeof state === "object" && <p class="field-error" role="alert">{state.error}</p>}
+      <ErrorSummary failure={failure} />
     </div>
   );
 }
