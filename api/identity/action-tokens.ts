@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Executor } from "../../db/client.ts";
 import { actionTokens } from "../../db/schema/index.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
@@ -28,24 +28,60 @@ export async function issueActionToken(
   return token;
 }
 
+export interface ActionTokenRow {
+  id: string;
+  userId: string;
+  usedAt: Date | null;
+  expiresAt: Date;
+}
+
 /**
- * Marks the token used and returns its user, atomically: of two concurrent
- * uses exactly one wins. Unknown, used and other-purpose tokens are all
- * `token_invalid`; a known one past its TTL is `token_expired`.
+ * The token's row, locked until the caller's transaction ends, so of two
+ * concurrent uses the second sees what the first did. Only the hash is looked up.
  */
+export async function lockActionToken(
+  tx: Executor,
+  token: string,
+  purpose: ActionPurpose,
+): Promise<ActionTokenRow | undefined> {
+  const [row] = await tx
+    .select({
+      id: actionTokens.id,
+      userId: actionTokens.userId,
+      usedAt: actionTokens.usedAt,
+      expiresAt: actionTokens.expiresAt,
+    })
+    .from(actionTokens)
+    .where(and(eq(actionTokens.tokenHash, await sha256Hex(token)), eq(actionTokens.purpose, purpose)))
+    .for("update");
+  return row;
+}
+
+export async function markActionTokenUsed(tx: Executor, row: ActionTokenRow, now: Date): Promise<void> {
+  if (!row.usedAt) await tx.update(actionTokens).set({ usedAt: now }).where(eq(actionTokens.id, row.id));
+}
+
+/**
+ * Spends a locked token, or refuses it: unknown, used and other-purpose
+ * tokens are all `token_invalid`; a known one past its TTL is `token_expired`.
+ */
+export async function spendActionToken(
+  tx: Executor,
+  row: ActionTokenRow | undefined,
+  now: Date,
+): Promise<{ userId: string }> {
+  if (!row || row.usedAt) throw new AppError(400, "token_invalid", "This link is invalid or has already been used.");
+  if (row.expiresAt <= now) throw new AppError(400, "token_expired", "This link has expired; ask for a new one.");
+  await markActionTokenUsed(tx, row, now);
+  return { userId: row.userId };
+}
+
+/** Marks the token used and returns its user: of two concurrent uses exactly one wins. */
 export async function consumeActionToken(
   tx: Executor,
   token: string,
   purpose: ActionPurpose,
   now: Date,
 ): Promise<{ userId: string }> {
-  const tokenHash = await sha256Hex(token);
-  const [used] = await tx
-    .update(actionTokens)
-    .set({ usedAt: now })
-    .where(and(eq(actionTokens.tokenHash, tokenHash), eq(actionTokens.purpose, purpose), isNull(actionTokens.usedAt)))
-    .returning({ userId: actionTokens.userId, expiresAt: actionTokens.expiresAt });
-  if (!used) throw new AppError(400, "token_invalid", "This link is invalid or has already been used.");
-  if (used.expiresAt <= now) throw new AppError(400, "token_expired", "This link has expired; ask for a new one.");
-  return { userId: used.userId };
+  return spendActionToken(tx, await lockActionToken(tx, token, purpose), now);
 }

@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Executor } from "../../db/client.ts";
 import { refreshTokenFamilies, refreshTokens, users } from "../../db/schema/index.ts";
 import type { Config } from "../env.ts";
 import type { Deps } from "../deps.ts";
@@ -11,6 +12,8 @@ import { issueDeviceToken, knownDevice } from "./device-token.ts";
 import { assertMayTrySignIn, recordFailedSignIn, recordSignIn, type SignInAttempt } from "./sign-in-throttle.ts";
 
 const DAY_MS = 86_400_000;
+
+type UserRow = typeof users.$inferSelect;
 
 export const ACCESS_AUDIENCE = "lectern-api";
 
@@ -73,12 +76,54 @@ export interface LoginRequest {
   deviceToken: string | undefined;
 }
 
+export type SignedInSession = Session & { user: UserView; deviceToken: string };
+
+/**
+ * Starts a refresh-token family for the user inside the caller's transaction, so the session exists exactly
+ * when what earned it (a password check, a verified email) is committed.
+ */
+export async function openSession(
+  tx: Executor,
+  deps: Pick<Deps, "config">,
+  userId: string,
+  userAgent: string | undefined,
+  now: Date,
+): Promise<{ refreshToken: string; refreshExpiresAt: Date }> {
+  const refreshToken = randomToken();
+  const [family] = await tx
+    .insert(refreshTokenFamilies)
+    .values({
+      userId,
+      expiresAt: new Date(now.getTime() + deps.config.auth.refreshLifetimeDays * DAY_MS),
+      lastUsedAt: now,
+      userAgent: userAgent?.slice(0, 300),
+    })
+    .returning();
+  await tx.insert(refreshTokens).values({ familyId: family!.id, tokenHash: await sha256Hex(refreshToken) });
+  return { refreshToken, refreshExpiresAt: refreshExpiry(deps.config, family!, now) };
+}
+
+/** What a browser or app gets when a session starts: tokens, the user, and a device token for its next sign-in. */
+export async function signedIn(
+  deps: Deps,
+  user: UserRow,
+  opened: { refreshToken: string; refreshExpiresAt: Date },
+  now: Date,
+): Promise<SignedInSession> {
+  return {
+    ...(await accessTokenFor(deps, user)),
+    ...opened,
+    user: userView(user),
+    deviceToken: await issueDeviceToken(deps.config, user.id, now),
+  };
+}
+
 /** A session, and a fresh device token for the next sign-in from here (./sign-in-throttle.ts). */
 export async function login(
   deps: Deps,
   input: { email: string; password: string },
   request: LoginRequest,
-): Promise<Session & { user: UserView; deviceToken: string }> {
+): Promise<SignedInSession> {
   const [user] = await deps.db.select().from(users).where(eq(users.email, input.email));
   const attempt: SignInAttempt = {
     email: input.email,
@@ -95,31 +140,14 @@ export async function login(
 
   const now = deps.clock.now();
   const newHash = check.needsRehash ? await hashPassword(input.password) : undefined;
-  const refreshToken = randomToken();
-  const family = await deps.db.transaction(async (tx) => {
+  const opened = await deps.db.transaction(async (tx) => {
     await tx
       .update(users)
       .set({ lastSeenAt: now, ...(newHash ? { passwordHash: newHash } : {}) })
       .where(eq(users.id, user.id));
-    const [created] = await tx
-      .insert(refreshTokenFamilies)
-      .values({
-        userId: user.id,
-        expiresAt: new Date(now.getTime() + deps.config.auth.refreshLifetimeDays * DAY_MS),
-        lastUsedAt: now,
-        userAgent: request.userAgent?.slice(0, 300),
-      })
-      .returning();
-    await tx.insert(refreshTokens).values({ familyId: created!.id, tokenHash: await sha256Hex(refreshToken) });
-    return created!;
+    return openSession(tx, deps, user.id, request.userAgent, now);
   });
-  return {
-    ...(await accessTokenFor(deps, user)),
-    refreshToken,
-    refreshExpiresAt: refreshExpiry(deps.config, family, now),
-    user: userView(user),
-    deviceToken: await issueDeviceToken(deps.config, user.id, now),
-  };
+  return signedIn(deps, user, opened, now);
 }
 
 type RotationOutcome =

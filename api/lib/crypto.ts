@@ -26,3 +26,11 @@ export async function hmacSha256(secret: string, message: string): Promise<Uint8
   ]);
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
 }
+
+/** Compares two secrets in time that depends only on their length, not on where they first differ. */
+export function sameSecret(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let index = 0; index < a.length; index++) difference |= a.charCodeAt(index) ^ b.charCodeAt(index);
+  return difference === 0;
+}

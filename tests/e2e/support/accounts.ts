@@ -46,7 +46,8 @@ export function hydrated(page: Page, component: string): Promise<void> {
 
 /**
  * A new, verified account. With a page it goes through the site (register
- * form, the mailed link opened in the browser); without one, through the API.
+ * form, the mailed link opened in the same browser, which signs it in: the
+ * page ends signed in); without one, through the API (nobody signed in).
  */
 export async function registerAndVerify(
   page?: Page,
@@ -71,8 +72,14 @@ export async function registerAndVerify(
   await page.getByRole("button", { name: "Create account" }).click();
   await page.getByText("Check your inbox").waitFor();
   await page.goto(await mailLink(account.email, "/verify-email"));
-  await page.getByText("Your email address is confirmed").waitFor();
+  await page.getByText("Your email is confirmed and you are signed in.").waitFor();
+  await accountMenu(page).waitFor();
   return account;
+}
+
+/** The header's account menu button, there only while someone is signed in. */
+export function accountMenu(page: Page) {
+  return page.getByRole("button", { name: /Account menu/ });
 }
 
 /**
@@ -107,7 +114,7 @@ export async function logIn(
   landsOn: string = next ?? "/my",
 ): Promise<void> {
   await submitLoginForm(page, account, next === null ? "/login" : `/login?next=${encodeURIComponent(next)}`, landsOn);
-  await expect.poll(() => page.getByRole("button", { name: /Account menu/ }).count()).toBe(1);
+  await expect.poll(() => accountMenu(page).count()).toBe(1);
 }
 
 /** An access token for API calls made on a user's behalf outside the browser. */

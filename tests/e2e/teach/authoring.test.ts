@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiToken, logIn, registerAndVerify } from "../support/accounts.ts";
+import { apiToken, registerAndVerify } from "../support/accounts.ts";
 import { baseUrl, screenshot, useBrowser } from "../support/stack.ts";
 import { addLesson, addModule, allSaved, createCourse, storedCurriculum } from "./studio-support.ts";
 
@@ -14,7 +14,7 @@ describe("teacher studio: from sign-up to a published course", () => {
   it("registers, builds a course with two modules, reorders by keyboard, publishes; visitors find it", async () => {
     const page = await browser.newPage();
     const teacher = await registerAndVerify(page, { role: "teacher" });
-    await logIn(page, teacher, "/teach");
+    await page.goto("/teach");
     await page.getByRole("heading", { name: "Your courses" }).waitFor();
     await page.getByText("You have no courses yet").waitFor();
     await screenshot(page, "teach-empty");

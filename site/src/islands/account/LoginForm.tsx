@@ -2,6 +2,7 @@ import { t } from "../../i18n/en.ts";
 import { ErrorSummary, Field, safeNextPath, useSubmit } from "../lib/forms.tsx";
 import { login, type Role } from "../lib/session.ts";
 import { withIslandShell } from "../lib/query.tsx";
+import { useNext, withNext } from "./destination.ts";
 
 /** Where a sign-in without `?next=` lands: teachers and admins in the studio, learners in My learning. */
 function homeFor(role: Role): string {
@@ -10,6 +11,7 @@ function homeFor(role: Role): string {
 
 /** Signs in and returns to `?next=` (a same-site path), else to the user's home (`homeFor`). */
 function LoginForm() {
+  const next = useNext();
   const { busy, failure, onSubmit } = useSubmit(async ({ email = "", password = "" }) => {
     const user = await login(email, password);
     location.assign(safeNextPath(new URLSearchParams(location.search).get("next"), homeFor(user.role)));
@@ -32,7 +34,7 @@ function LoginForm() {
         <a href="/forgot-password">{t("auth.forgot")}</a>
       </p>
       <p>
-        {t("auth.noAccount")} <a href="/register">{t("nav.register")}</a>
+        {t("auth.noAccount")} <a href={withNext("/register", next)}>{t("nav.register")}</a>
       </p>
     </form>
   );

@@ -4,11 +4,18 @@ import { api, call } from "../lib/api.ts";
 import { ErrorSummary, Field, useSubmit } from "../lib/forms.tsx";
 import { ResendVerification } from "./ResendVerification.tsx";
 import { withIslandShell } from "../lib/query.tsx";
+import { rememberAfterSignUp, useNext, withNext } from "./destination.ts";
 
+/**
+ * Signs up. The answer also gives this browser the cookie that lets the emailed link, opened here, sign the new
+ * account in (api/identity/sign-up.ts); where the visitor was going is remembered for then.
+ */
 function RegisterForm() {
+  const next = useNext();
   const [sentTo, setSentTo] = useState<string>();
   const { busy, failure, onSubmit } = useSubmit(async ({ name = "", email = "", password = "", teach }) => {
     await call(api.auth.register.$post({ json: { name, email, password, role: teach ? "teacher" : "student" } }));
+    rememberAfterSignUp(next);
     setSentTo(email);
   });
 
@@ -44,7 +51,7 @@ function RegisterForm() {
       </div>
       <button type="submit" class="button block" disabled={busy}>{t("auth.registerSubmit")}</button>
       <p>
-        {t("auth.haveAccount")} <a href="/login">{t("nav.login")}</a>
+        {t("auth.haveAccount")} <a href={withNext("/login", next)}>{t("nav.login")}</a>
       </p>
     </form>
   );

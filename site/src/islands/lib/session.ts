@@ -107,13 +107,17 @@ export function restoreSession(): Promise<Session> {
   return restoring;
 }
 
-export async function login(email: string, password: string): Promise<SessionUser> {
-  const session = await call(api.auth.login.$post({ json: { email, password } }));
-  setAccessToken(session.accessToken, session.expiresIn);
+/** Makes a session the API just started (a sign-in, or a sign-up confirmed in this browser) this page's session. */
+export function adoptSession(answer: { accessToken: string; expiresIn: number; user: SessionUser }): SessionUser {
+  setAccessToken(answer.accessToken, answer.expiresIn);
   remember(true);
-  restoring = Promise.resolve({ status: "authenticated", user: session.user });
-  publish({ status: "authenticated", user: session.user });
-  return session.user;
+  restoring = Promise.resolve({ status: "authenticated", user: answer.user });
+  publish({ status: "authenticated", user: answer.user });
+  return answer.user;
+}
+
+export async function login(email: string, password: string): Promise<SessionUser> {
+  return adoptSession(await call(api.auth.login.$post({ json: { email, password } })));
 }
 
 export async function logout(): Promise<void> {
