@@ -8,7 +8,7 @@ import { FIELD_ERROR_CODES } from "../../api/lib/errors.ts";
 import { parseInput, refusal } from "../../api/lib/validation.ts";
 import { loginBody, registerBody } from "../../api/identity/schemas.ts";
 import { createLessonBody } from "../../api/catalog/schemas.ts";
-import { en } from "../../site/src/i18n/en.ts";
+import { validation } from "../../site/src/i18n/validation.ts";
 import { fieldErrorSentence, fieldName } from "../../site/src/islands/lib/validation-messages.ts";
 
 function errorsOf(schema: z.ZodType, input: unknown) {
@@ -80,7 +80,7 @@ describe("the site's sentence for a field error", () => {
 
   it("has words of the site's own for every code the API sends, naming the field in a whole sentence", () => {
     for (const code of FIELD_ERROR_CODES) {
-      expect(Object.hasOwn(en, `validation.${code}`), code).toBe(true);
+      expect(Object.hasOwn(validation, `validation.${code}`), code).toBe(true);
       for (const path of ["password", "title", "videoUrl", "modules.0.id"]) {
         const text = sentence(path, code, { minimum: 3, maximum: 150 });
         expect(text, `${path} ${code}`).toMatch(/^[A-Z].*[.]$/);

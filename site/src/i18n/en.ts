@@ -282,53 +282,6 @@ export const en = {
     other: "There are {count} problems with what was sent:",
   },
 
-  "field.email": "email address",
-  "field.password": "password",
-  "field.name": "name",
-  "field.role": "account type",
-  "field.token": "link",
-  "field.title": "title",
-  "field.subtitle": "subtitle",
-  "field.description": "description",
-  "field.categorySlug": "category",
-  "field.level": "level",
-  "field.priceCents": "price",
-  "field.currency": "currency",
-  "field.coverUrl": "cover image URL",
-  "field.kind": "lesson kind",
-  "field.body": "text",
-  "field.videoUrl": "video URL",
-  "field.durationSec": "duration",
-  "field.isPreview": "free preview setting",
-  "field.rating": "rating",
-  "field.modules": "curriculum",
-  "field.cursor": "page link",
-  "field.unknown": "form",
-
-  "validation.required": "The {field} is required.",
-  "validation.name.required": "Enter your name.",
-  "validation.too_short": "The {field} must be at least {minimum} characters long.",
-  "validation.too_long": "The {field} must be at most {maximum} characters long.",
-  "validation.too_small": "The {field} must be at least {minimum}.",
-  "validation.too_big": "The {field} must be at most {maximum}.",
-  "validation.priceCents.too_big": "The price must be at most 10,000.",
-  "validation.durationSec.too_big": "The duration must be at most 24 hours.",
-  "validation.invalid_email": "The {field} must be an email address, like name@example.com.",
-  "validation.invalid_url": "The {field} must be a web address that starts with https://.",
-  "validation.invalid_format": "The {field} is not in the expected format.",
-  "validation.invalid_choice": "Choose one of the offered options for the {field}.",
-  "validation.invalid_type": "The {field} has a value of the wrong kind.",
-  "validation.unknown_field": "The form sent a field that is not expected; reload the page and try again.",
-  "validation.unstorable_text": "The {field} contains characters that cannot be saved; remove them and try again.",
-  "validation.common_password": "The {field} is one of the most common passwords; choose another one.",
-  "validation.personal_password": "The {field} must not be your email address or your name; choose another one.",
-  "validation.unknown_category": "The {field} does not exist any more; choose another one.",
-  "validation.video_required": "A video lesson needs a {field}.",
-  "validation.unsupported_video_host": "The {field} must be a YouTube, Vimeo, Cloudflare Stream or R2 address.",
-  "validation.curriculum_mismatch": "The {field} changed in the meantime; reload the page and try again.",
-  "validation.invalid_cursor": "The {field} is out of date; start again from the first page.",
-  "validation.invalid": "The {field} is not valid; check it and try again.",
-
   "errors.generic": "Something went wrong. Please try again.",
   "errors.network": "You seem to be offline. Check your connection and try again.",
   "errors.retry": "Try again",
@@ -348,11 +301,16 @@ type Vars = Record<string, string | number>;
 
 const plurals = new Intl.PluralRules("en");
 
+/** `template` with its `{name}` placeholders filled from `vars` (those without a value stay as they are). */
+export function fill(template: string, vars: Vars): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
 /** The message for `key`, with `{name}` placeholders filled; plural messages pick their form from `vars.count`. */
 export function t(key: MessageKey, vars: Vars = {}): string {
   const message: string | Plural = en[key];
   const template = typeof message === "string"
     ? message
     : (message[plurals.select(Number(vars.count ?? 0)) as keyof Plural] ?? message.other);
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return fill(template, vars);
 }

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { t } from "../../i18n/en.ts";
 import { formatPrice } from "../../i18n/format.ts";
 import { api, ApiError, call } from "../lib/api.ts";
-import { ErrorSummary } from "../lib/forms.tsx";
+import { ErrorAlert } from "../lib/error-alert.tsx";
 import { withIslandShell } from "../lib/query.tsx";
 import { useSession } from "../lib/session.ts";
 import { ProgressBar } from "../lib/ProgressBar.tsx";
@@ -90,9 +90,9 @@ function EnrollButton({ courseId, slug, priceCents, currency, teacherId, lessonI
       </button>
       {busy && !isFree && <p role="status">{t("enroll.redirecting")}</p>}
       {needsVerification && <p class="alert info">{t("enroll.verifyToBuy")}</p>}
-      <ErrorSummary failure={failure}>
-        {failure instanceof ApiError && failure.code === "email_not_verified" && t("enroll.verifyToBuy")}
-      </ErrorSummary>
+      <ErrorAlert failure={failure}>
+        {failure instanceof ApiError && failure.code === "email_not_verified" && <p>{t("enroll.verifyToBuy")}</p>}
+      </ErrorAlert>
     </div>
   );
 }

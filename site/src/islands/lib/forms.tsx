@@ -1,7 +1,7 @@
 import type { ComponentChildren, ComponentProps } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n/en.ts";
-import { errorMessage } from "./query.tsx";
+import { ErrorAlert } from "./error-alert.tsx";
 import { fieldErrorFor, fieldErrorSentence, fieldErrorsOf } from "./validation-messages.ts";
 
 type InputProps = ComponentProps<"input">;
@@ -48,7 +48,7 @@ function ProblemLink({ controlId, children }: { controlId: string; children: str
 }
 
 interface ErrorSummaryProps {
-  /** What a submission (or a button's action) failed with; nothing is shown while it is undefined. */
+  /** What the submission failed with; nothing is shown while it is undefined. */
   failure: unknown;
   /** A sentence saying what did not happen, before the problems. */
   lead?: string;
@@ -59,20 +59,14 @@ interface ErrorSummaryProps {
 }
 
 /**
- * Every form's error summary: after each failed submission focus moves here (a new failure is a new object), so
- * the problem is read out and the next Tab leads from it; field problems are listed, each linking to its field.
+ * Every form's error summary: the focused alert of `ErrorAlert`, listing the refused fields in whole sentences,
+ * each linking to its field.
  */
 export function ErrorSummary({ failure, lead, controlIds = {}, children }: ErrorSummaryProps) {
-  const summary = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (failure !== undefined) summary.current?.focus();
-  }, [failure]);
-  if (failure === undefined) return null;
   const problems = fieldErrorsOf(failure);
   return (
-    <div ref={summary} class="alert error error-summary" role="alert" tabIndex={-1}>
-      {lead && <p>{lead}</p>}
-      {problems.length === 0 ? <p>{children || errorMessage(failure)}</p> : (
+    <ErrorAlert failure={failure} lead={lead}>
+      {problems.length === 0 ? children && <p>{children}</p> : (
         <>
           <p>{t("forms.problems", { count: problems.length })}</p>
           <ul>
@@ -86,7 +80,7 @@ export function ErrorSummary({ failure, lead, controlIds = {}, children }: Error
           </ul>
         </>
       )}
-    </div>
+    </ErrorAlert>
   );
 }
 

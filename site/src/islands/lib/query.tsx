@@ -8,7 +8,6 @@ import { Component, type ComponentChildren, type FunctionComponent } from "preac
 import { useState } from "preact/hooks";
 import { t } from "../../i18n/en.ts";
 import { ApiError } from "./api.ts";
-import { fieldErrorSentence, fieldErrorsOf } from "./validation-messages.ts";
 
 const MAX_RETRIES = 3;
 
@@ -43,10 +42,8 @@ function clientForRender(): QueryClient {
   return typeof window === "undefined" ? createQueryClient() : queryClient;
 }
 
-/** Readable sentences for any failure: each refused field's, the API's own message, or a word about the network. */
+/** A readable sentence for any failure: the API's own message, or a word about the network. */
 export function errorMessage(error: unknown): string {
-  const fields = fieldErrorsOf(error);
-  if (fields.length > 0) return fields.map(fieldErrorSentence).join(" ");
   if (error instanceof ApiError) return error.status === 429 ? t("errors.rateLimited") : error.message;
   if (error instanceof TypeError) return t("errors.network");
   return t("errors.generic");

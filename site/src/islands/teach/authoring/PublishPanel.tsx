@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { tt } from "../../../i18n/teach.ts";
 import { ApiError } from "../../lib/api.ts";
-import { ErrorSummary } from "../../lib/forms.tsx";
+import { ErrorAlert } from "../../lib/error-alert.tsx";
 import type { SessionUser } from "../../lib/session.ts";
 import type { SaveQueue } from "../autosave/save-queue.ts";
 import { studioApi, type StudioCourse } from "../lib/studio-api.ts";
@@ -29,6 +29,7 @@ function publishFailure(error: unknown): string | undefined {
 export function PublishPanel({ course, user, lessonsCount, firstLessonId, queue, onChanged }: Props) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>();
+  const ownWords = publishFailure(failure);
   const rules = [
     { met: lessonsCount > 0, text: tt("publish.needLesson") },
     { met: user.emailVerified, text: tt("publish.needVerified") },
@@ -104,7 +105,7 @@ export function PublishPanel({ course, user, lessonsCount, firstLessonId, queue,
             </button>
           </>
         )}
-      <ErrorSummary failure={failure}>{publishFailure(failure)}</ErrorSummary>
+      <ErrorAlert failure={failure}>{ownWords && <p>{ownWords}</p>}</ErrorAlert>
       <h3>{tt("publish.previewHeading")}</h3>
       {published
         ? (

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { ApiError } from "../../lib/api.ts";
-import { errorMessage } from "../../lib/query.tsx";
+import { failureMessage } from "../../lib/validation-messages.ts";
 import { tt } from "../../../i18n/teach.ts";
 import { SaveQueue, type SaveStatus } from "./save-queue.ts";
 
@@ -18,7 +18,7 @@ export function isPermanent(error: unknown): boolean {
  * the page is hidden, and a warning before leaving while anything is unsaved.
  */
 export function useSaveQueue(): { queue: SaveQueue; status: SaveStatus } {
-  const queue = useMemo(() => new SaveQueue({ isPermanent, describe: errorMessage }), []);
+  const queue = useMemo(() => new SaveQueue({ isPermanent, describe: failureMessage }), []);
   const [status, setStatus] = useState<SaveStatus>({ state: "saved", pending: 0 });
 
   useEffect(() => {

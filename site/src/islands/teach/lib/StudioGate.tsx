@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { tt } from "../../../i18n/teach.ts";
-import { ErrorSummary } from "../../lib/forms.tsx";
+import { ErrorAlert } from "../../lib/error-alert.tsx";
 import { Skeleton } from "../../lib/query.tsx";
 import { type SessionUser, useSession } from "../../lib/session.ts";
 import { studioApi } from "./studio-api.ts";
@@ -64,7 +64,7 @@ function VerifyEmailNotice({ email }: { email: string }) {
             {tt("studio.resendVerification")}
           </button>
         )}
-      <ErrorSummary failure={failure} />
+      <ErrorAlert failure={failure} />
     </div>
   );
 }

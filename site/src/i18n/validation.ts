@@ -1,0 +1,55 @@
+/**
+ * The words for refused fields (site/src/islands/lib/validation-messages.ts puts them together), kept apart from
+ * en.ts so that only pages whose forms have fields load them: the course page's islands stay within their budget.
+ * Field names read inside a sentence; every sentence is whole and names its field.
+ */
+export const validation = {
+  "field.email": "email address",
+  "field.password": "password",
+  "field.name": "name",
+  "field.role": "account type",
+  "field.token": "link",
+  "field.title": "title",
+  "field.subtitle": "subtitle",
+  "field.description": "description",
+  "field.categorySlug": "category",
+  "field.level": "level",
+  "field.priceCents": "price",
+  "field.currency": "currency",
+  "field.coverUrl": "cover image URL",
+  "field.kind": "lesson kind",
+  "field.body": "text",
+  "field.videoUrl": "video URL",
+  "field.durationSec": "duration",
+  "field.isPreview": "free preview setting",
+  "field.rating": "rating",
+  "field.modules": "curriculum",
+  "field.cursor": "page link",
+  "field.unknown": "form",
+
+  "validation.required": "The {field} is required.",
+  "validation.name.required": "Enter your name.",
+  "validation.too_short": "The {field} must be at least {minimum} characters long.",
+  "validation.too_long": "The {field} must be at most {maximum} characters long.",
+  "validation.too_small": "The {field} must be at least {minimum}.",
+  "validation.too_big": "The {field} must be at most {maximum}.",
+  "validation.priceCents.too_big": "The price must be at most 10,000.",
+  "validation.durationSec.too_big": "The duration must be at most 24 hours.",
+  "validation.invalid_email": "The {field} must be an email address, like name@example.com.",
+  "validation.invalid_url": "The {field} must be a web address that starts with https://.",
+  "validation.invalid_format": "The {field} is not in the expected format.",
+  "validation.invalid_choice": "Choose one of the offered options for the {field}.",
+  "validation.invalid_type": "The {field} has a value of the wrong kind.",
+  "validation.unknown_field": "The form sent a field that is not expected; reload the page and try again.",
+  "validation.unstorable_text": "The {field} contains characters that cannot be saved; remove them and try again.",
+  "validation.common_password": "The {field} is one of the most common passwords; choose another one.",
+  "validation.personal_password": "The {field} must not be your email address or your name; choose another one.",
+  "validation.unknown_category": "The {field} does not exist any more; choose another one.",
+  "validation.video_required": "A video lesson needs a {field}.",
+  "validation.unsupported_video_host": "The {field} must be a YouTube, Vimeo, Cloudflare Stream or R2 address.",
+  "validation.curriculum_mismatch": "The {field} changed in the meantime; reload the page and try again.",
+  "validation.invalid_cursor": "The {field} is out of date; start again from the first page.",
+  "validation.invalid": "The {field} is not valid; check it and try again.",
+} as const satisfies Record<string, string>;
+
+export type ValidationKey = keyof typeof validation;
