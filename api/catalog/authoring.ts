@@ -11,6 +11,7 @@ import { isId } from "../lib/ids.ts";
 import { htmlToText, plainText, sanitizeHtml } from "../lib/sanitize.ts";
 import { slugify, withSuffix } from "../lib/slug.ts";
 import { invalidateCourse } from "./cache.ts";
+import { assertPublishable } from "./publish-rules.ts";
 import { canManage, getCourse } from "./reading.ts";
 import type { createCourseBody, updateCourseBody } from "./schemas.ts";
 import type { Course } from "./views.ts";
@@ -199,10 +200,7 @@ export async function deleteCourse(deps: Deps, courseId: string, editor: AccessC
 
 export async function publishCourse(deps: Deps, courseId: string, editor: AccessClaims): Promise<Course> {
   return editCourse(deps, courseId, editor, async (tx, course) => {
-    const [{ lessons } = { lessons: 0 }] = await tx.execute<{ lessons: number }>(
-      sql`select count(*)::int as lessons from lessons where course_id = ${course.id}`,
-    ).then((result) => result.rows);
-    if (lessons === 0) throw new AppError(422, "course_empty", "Add at least one lesson before publishing.");
+    await assertPublishable(tx, course.id);
     await tx
       .update(courses)
       .set({ status: "published", publishedAt: course.publishedAt ?? deps.clock.now() })

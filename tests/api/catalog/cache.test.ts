@@ -50,6 +50,7 @@ describe("course cache", () => {
         title: "Only",
         kind: "text",
         body: "<p>x</p>",
+        durationSec: 300,
       }),
       201,
     );

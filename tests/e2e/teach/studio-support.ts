@@ -31,10 +31,11 @@ export async function addModule(page: Page, title: string): Promise<void> {
   await page.getByRole("form", { name: `Add lesson: ${title}` }).waitFor();
 }
 
+/** Adds a lesson through the module's form; its editor opens, where `minutes` (if given) is typed as its duration. */
 export async function addLesson(
   page: Page,
   moduleTitle: string,
-  lesson: { title: string; kind?: "text" | "video"; videoUrl?: string },
+  lesson: { title: string; kind?: "text" | "video"; videoUrl?: string; minutes?: number },
 ): Promise<void> {
   const form = page.getByRole("form", { name: `Add lesson: ${moduleTitle}` });
   await form.getByLabel("New lesson title").fill(lesson.title);
@@ -44,6 +45,7 @@ export async function addLesson(
   }
   await form.getByRole("button", { name: "Add lesson" }).click();
   await page.getByRole("heading", { name: `Lesson: ${lesson.title}` }).waitFor();
+  if (lesson.minutes !== undefined) await page.getByLabel("Duration in minutes").fill(String(lesson.minutes));
 }
 
 /** The course's curriculum as the API stores it: module titles with their lessons' titles, in order. */
@@ -79,7 +81,7 @@ export async function publishedCourse(
   await apiJson(`/modules/${module.id}/lessons`, {
     method: "POST",
     token,
-    body: JSON.stringify({ title: "The only lesson", kind: "text", body: "<p>Hello</p>" }),
+    body: JSON.stringify({ title: "The only lesson", kind: "text", body: "<p>Hello</p>", durationSec: 300 }),
   });
   return apiJson(`/courses/${course.id}/publish`, { method: "POST", token });
 }
