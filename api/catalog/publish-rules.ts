@@ -24,10 +24,18 @@ export async function unmetPublishRules(tx: Executor, courseId: string): Promise
     .orderBy(asc(courseModules.position), asc(courseModules.id), asc(lessons.position), asc(lessons.id));
   return rows.flatMap((row): FieldError[] => {
     if (row.lessonId === null) {
-      return [{ path: `modules/${row.moduleId}`, message: `the module “${row.moduleTitle}” has no lessons` }];
+      return [{
+        path: `modules/${row.moduleId}`,
+        code: "empty_module",
+        message: `the module “${row.moduleTitle}” has no lessons`,
+      }];
     }
     if (row.durationSec === 0) {
-      return [{ path: `lessons/${row.lessonId}`, message: `the lesson “${row.lessonTitle}” has no duration` }];
+      return [{
+        path: `lessons/${row.lessonId}`,
+        code: "missing_duration",
+        message: `the lesson “${row.lessonTitle}” has no duration`,
+      }];
     }
     return [];
   });

@@ -24,6 +24,8 @@ export const FIELD_ERROR_CODES = [
   "video_required",
   "unsupported_video_host",
   "curriculum_mismatch",
+  "empty_module",
+  "missing_duration",
   "invalid_cursor",
   "invalid",
 ] as const;

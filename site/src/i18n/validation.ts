@@ -24,6 +24,7 @@ export const validation = {
   "field.isPreview": "free preview setting",
   "field.rating": "rating",
   "field.modules": "curriculum",
+  "field.lessons": "curriculum",
   "field.cursor": "page link",
   "field.unknown": "form",
 
@@ -50,6 +51,8 @@ export const validation = {
   "validation.curriculum_mismatch": "The {field} changed in the meantime; reload the page and try again.",
   "validation.invalid_cursor": "The {field} is out of date; start again from the first page.",
   "validation.invalid": "The {field} is not valid; check it and try again.",
+  "validation.empty_module": "The {field} has a module without lessons: add a lesson to it, or delete it.",
+  "validation.missing_duration": "The {field} has a lesson without a duration: set how long it takes.",
 } as const satisfies Record<string, string>;
 
 export type ValidationKey = keyof typeof validation;

@@ -34,7 +34,7 @@ describe("publishing rules", () => {
     const refused = await json(await publish(course.id), 422);
     expect(refused).toMatchObject({ code: "course_incomplete", status: 422 });
     expect(refused.errors).toEqual([
-      { path: `modules/${advanced}`, message: "the module “Advanced knots” has no lessons" },
+      { path: `modules/${advanced}`, code: "empty_module", message: "the module “Advanced knots” has no lessons" },
     ]);
     expect(refused.detail).toContain("“Advanced knots” has no lessons");
     expect(await statusOf(course.id)).toBe("draft");
@@ -53,13 +53,13 @@ describe("publishing rules", () => {
     const refused = await json(await publish(course.id), 422);
     expect(refused.code).toBe("course_incomplete");
     expect(refused.errors).toEqual([
-      { path: `lessons/${leftOut}`, message: "the lesson “Welcome” has no duration" },
-      { path: `lessons/${zero}`, message: "the lesson “Tools” has no duration" },
+      { path: `lessons/${leftOut}`, code: "missing_duration", message: "the lesson “Welcome” has no duration" },
+      { path: `lessons/${zero}`, code: "missing_duration", message: "the lesson “Tools” has no duration" },
     ]);
 
     await json(await call(t, "PATCH", `/lessons/${leftOut}`, teacher, { durationSec: 120 }), 200);
     expect((await json(await publish(course.id), 422)).errors).toEqual([
-      { path: `lessons/${zero}`, message: "the lesson “Tools” has no duration" },
+      { path: `lessons/${zero}`, code: "missing_duration", message: "the lesson “Tools” has no duration" },
     ]);
     await json(await call(t, "PATCH", `/lessons/${zero}`, teacher, { durationSec: 30 }), 200);
     const published = await json(await publish(course.id), 200);

@@ -15,9 +15,9 @@ function isValidationKey(key: string): key is ValidationKey {
   return Object.hasOwn(validation, key);
 }
 
-/** The field a path points into: "modules.0.id" is about the curriculum, "modules". */
+/** The field a path points into: "modules.0.id" and "modules/<id>" are about the curriculum, "modules". */
 function topField(path: string): string {
-  return path.split(".")[0]!;
+  return path.split(/[./]/)[0]!;
 }
 
 /** The field's name as it reads inside a sentence ("password", "email address"). */
