@@ -39,7 +39,7 @@ describe("teacher studio: from sign-up to a published course", () => {
 
     await addModule(page, "Getting started");
     await addModule(page, "Going further");
-    await addLesson(page, "Getting started", { title: "Welcome" });
+    await addLesson(page, "Getting started", { title: "Welcome", minutes: 4 });
     const lessonBody = page.getByRole("textbox", { name: "Lesson text" });
     await lessonBody.click();
     await page.keyboard.type("Welcome to the course.");
@@ -47,10 +47,11 @@ describe("teacher studio: from sign-up to a published course", () => {
       title: "Install the tools",
       kind: "video",
       videoUrl: "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+      minutes: 12,
     });
     await page.getByRole("button", { name: "Preview", exact: true }).click();
     await page.getByTitle("Video: Install the tools").waitFor();
-    await addLesson(page, "Going further", { title: "Your first page" });
+    await addLesson(page, "Going further", { title: "Your first page", minutes: 8 });
     await allSaved(page);
 
     const token = await apiToken(teacher);
@@ -74,6 +75,10 @@ describe("teacher studio: from sign-up to a published course", () => {
       ["Going further", []],
     ]);
 
+    // An empty module may not be published: the teacher deletes it first.
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Delete Going further" }).click();
+    await allSaved(page);
     await page.getByRole("button", { name: "Publish", exact: true }).click();
     await page.getByText("This course is published").waitFor();
     await page.evaluate(() => scrollTo(0, 0));

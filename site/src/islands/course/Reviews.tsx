@@ -1,9 +1,9 @@
+import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n/en.ts";
 import { formatDate, formatRating } from "../../i18n/format.ts";
 import { errorMessage, withIslandShell } from "../lib/query.tsx";
 import { type SessionUser, useSession } from "../lib/session.ts";
 import { grantsAccess, useCourseEnrollment } from "../learning/progress.ts";
-import { ReviewForm } from "./ReviewForm.tsx";
 import { type RatingSummary, type ReviewsPage, useRating, useReviews } from "./reviews-queries.ts";
 
 interface Props extends RatingSummary {
@@ -22,11 +22,28 @@ function StarsText({ rating }: { rating: number }) {
   );
 }
 
+type ReviewFormComponent = typeof import("./ReviewForm.tsx").ReviewForm;
+
+const FormUnavailable: ReviewFormComponent = () => <p class="alert error">{t("errors.network")}</p>;
+
+/**
+ * The review form, for learners with access. It and its form helpers load only for them: every visitor of a
+ * course page would otherwise pay for a form they cannot use.
+ */
 function WriteReview({ courseId, user }: { courseId: string; user: SessionUser }) {
   const enrollment = useCourseEnrollment(courseId, true);
+  const [ReviewForm, setReviewForm] = useState<ReviewFormComponent>();
+  const mayReview = grantsAccess(enrollment.data);
+  useEffect(() => {
+    if (!mayReview || ReviewForm) return;
+    void import("./ReviewForm.tsx").then(
+      (module) => setReviewForm(() => module.ReviewForm),
+      () => setReviewForm(() => FormUnavailable),
+    );
+  }, [mayReview]);
   if (enrollment.isPending) return null;
-  if (!grantsAccess(enrollment.data)) return <p class="muted">{t("reviews.onlyEnrolled")}</p>;
-  return <ReviewForm courseId={courseId} author={{ id: user.id, name: user.name }} />;
+  if (!mayReview) return <p class="muted">{t("reviews.onlyEnrolled")}</p>;
+  return ReviewForm ? <ReviewForm courseId={courseId} author={{ id: user.id, name: user.name }} /> : null;
 }
 
 function Reviews({ courseId, teacherId, avgRating, reviewsCount, firstPage }: Props) {
