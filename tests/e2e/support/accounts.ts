@@ -114,7 +114,8 @@ export async function logIn(
   landsOn: string = next ?? "/my",
 ): Promise<void> {
   await submitLoginForm(page, account, next === null ? "/login" : `/login?next=${encodeURIComponent(next)}`, landsOn);
-  await expect.poll(() => accountMenu(page).count()).toBe(1);
+  // The signed-in part of the header is fetched once the session is known: on a busy machine that takes a while.
+  await expect.poll(() => accountMenu(page).count(), { timeout: 15_000 }).toBe(1);
 }
 
 /** An access token for API calls made on a user's behalf outside the browser. */
