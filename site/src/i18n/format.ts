@@ -21,6 +21,13 @@ export function formatRating(rating: number): string {
   return new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(rating);
 }
 
-export function formatMinutes(durationSec: number): string {
-  return t("course.minutes", { minutes: Math.max(1, Math.round(durationSec / 60)) });
+/** A duration the teacher gave, in whole minutes (at least one); undefined for none given (0), never a made-up one. */
+export function durationMinutes(durationSec: number): number | undefined {
+  return durationSec > 0 ? Math.max(1, Math.round(durationSec / 60)) : undefined;
+}
+
+/** "12 min", or undefined when no duration was given: the page then shows none. */
+export function formatMinutes(durationSec: number): string | undefined {
+  const minutes = durationMinutes(durationSec);
+  return minutes === undefined ? undefined : t("course.minutes", { minutes });
 }

@@ -1,5 +1,6 @@
 import type { Course } from "../../../api/catalog/views.ts";
 import { t } from "../i18n/en.ts";
+import { durationMinutes } from "../i18n/format.ts";
 
 /**
  * schema.org `Course` for search engines: provider, offer (price, free or
@@ -8,6 +9,7 @@ import { t } from "../i18n/en.ts";
  */
 export function courseJsonLd(course: Course, url: string, description: string) {
   const origin = new URL(url).origin;
+  const workload = durationMinutes(course.totalDurationSec);
   return {
     "@context": "https://schema.org",
     "@type": "Course",
@@ -31,7 +33,8 @@ export function courseJsonLd(course: Course, url: string, description: string) {
     hasCourseInstance: {
       "@type": "CourseInstance",
       courseMode: "Online",
-      courseWorkload: `PT${Math.max(1, Math.round(course.totalDurationSec / 60))}M`,
+      // Only a workload the teacher's durations add up to: none given, none claimed.
+      ...(workload === undefined ? {} : { courseWorkload: `PT${workload}M` }),
     },
     ...(course.reviewsCount > 0
       ? {
