@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n/en.ts";
 import { formatPrice } from "../../i18n/format.ts";
 import { api, ApiError, call } from "../lib/api.ts";
@@ -19,9 +19,23 @@ interface Props {
 }
 
 /**
+ * The curriculum is rendered once for everyone (the page is cached at the edge): a title the visitor may not open is
+ * plain text carrying its address. For the course's learners and its teacher, those titles become links.
+ */
+function linkLessonTitles() {
+  for (const title of document.querySelectorAll<HTMLElement>("[data-lesson-href]")) {
+    const link = document.createElement("a");
+    link.href = title.dataset.lessonHref!;
+    link.textContent = title.textContent;
+    title.replaceWith(link);
+  }
+}
+
+/**
  * The course page's call to action, by the visitor's state: log in to enroll;
  * enroll (free) or buy (paid, email confirmed); continue where they stopped;
- * nothing to do for the course's own teacher.
+ * nothing to do for the course's own teacher. Those last two may open every
+ * lesson, so the curriculum's titles become links for them.
  */
 function EnrollButton({ courseId, slug, priceCents, currency, teacherId, lessonIds }: Props) {
   const session = useSession();
@@ -34,6 +48,10 @@ function EnrollButton({ courseId, slug, priceCents, currency, teacherId, lessonI
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const isFree = priceCents === 0;
   const lessonHref = (lessonId: string | undefined) => lessonId ? `/learn/${slug}/${lessonId}` : `/courses/${slug}`;
+  const opensEveryLesson = signedIn && (session.user.id === teacherId || grantsAccess(enrollment.data));
+  useEffect(() => {
+    if (opensEveryLesson) linkLessonTitles();
+  }, [opensEveryLesson]);
 
   if (!signedIn) {
     const loginHref = `/login?next=${encodeURIComponent(`/courses/${slug}`)}`;
